@@ -1,0 +1,84 @@
+package tcplab.kit.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import tcplab.kit.grade.CheckResult;
+import tcplab.kit.grade.Grader;
+import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.LabResult;
+
+/** Compiles a lab (the learner's, or the reference) and grades it; the one path every command grades through. */
+public final class Grading {
+
+    private final Workspace ws;
+
+    public Grading(Workspace ws) {
+        this.ws = ws;
+    }
+
+    /**
+     * Grades {@code lab}. If the learner's code does not compile, prints the compiler's messages on {@code err}
+     * and returns null: there is nothing to check yet.
+     */
+    public LabResult grade(Lab lab, boolean reference, PrintStream err, Consumer<CheckResult> live) {
+        Path code;
+        if (reference) {
+            code = ws.referenceClasses();
+        } else {
+            LabBuild.Outcome built = new LabBuild(ws).compile(lab);
+            if (!built.ok()) {
+                err.println(built.errors());
+                return null;
+            }
+            code = built.classes();
+        }
+        // Checks that must start the lab in a child JVM (another locale, say) find its class path here.
+        System.setProperty("tcplab.classpath",
+                code + File.pathSeparator + ws.checkClasses() + File.pathSeparator + ws.kitClassPath());
+        try (var loader = LabBuild.loader(code, ws.checkClasses())) {
+            return Grader.grade(lab, loader, ws.checkClasses(), live);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** One line per check, as it ends. */
+    public static void printLine(PrintStream out, CheckResult c) {
+        String mark = switch (c.status()) {
+            case PASSED -> "  ✔ ";
+            case FAILED -> "  ✘ ";
+            case SKIPPED -> "  – ";
+        };
+        out.printf("%s%2d  %s%s%n", mark, c.number(), c.name(),
+                c.status() == CheckResult.Status.SKIPPED ? "  (skipped: " + c.message() + ")" : "");
+    }
+
+    /** Under the checks: the first failure in full, with its hint, and what to do next. */
+    public static void printSummary(PrintStream out, Workspace ws, LabResult r, boolean reference) {
+        Lab lab = r.lab();
+        CheckResult first = r.firstFailure();
+        out.println();
+        if (r.checks().isEmpty()) {
+            out.println("Lab " + lab.id() + " has no checks. Is the kit built? Try: ./mvnw -q -DskipTests package");
+            return;
+        }
+        if (first == null) {
+            out.printf("All %d checks pass (%.1f s). %s%n", r.checks().size(), r.millis() / 1000.0,
+                    reference ? "The reference is sound." : "Lab " + lab.id() + " is done: run ./tcplab for the next.");
+            return;
+        }
+        out.println("Check " + first.number() + " failed: " + first.name());
+        out.println(first.message().indent(2).stripTrailing());
+        if (first.hint() != null) {
+            out.println();
+            out.println("  hint: " + first.hint().strip().replace("\n", "\n        "));
+        }
+        out.println();
+        out.printf("%d of %d checks pass. Fix check %d in %s, then run ./tcplab check %s again.%n",
+                r.passedCount(), r.checks().size(), first.number(),
+                reference ? ws.show(lab.referenceSources()) : ws.show(lab.learnerSources()), lab.id());
+    }
+}

@@ -1,0 +1,50 @@
+package tcplab.kit.cli;
+
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import tcplab.kit.Hint;
+import tcplab.kit.grade.Grader;
+import tcplab.kit.grade.Lab;
+
+/** {@code ./tcplab hint NN}: each check's hint, the one you are stuck on first. */
+final class HintCommand {
+
+    private final Workspace ws;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    HintCommand(Workspace ws, PrintStream out, PrintStream err) {
+        this.ws = ws;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] args) throws Exception {
+        Lab lab = Main.lab(ws, args, 0);
+        if (!ws.built()) {
+            err.println("The kit is not built yet: run ./tcplab first.");
+            return 1;
+        }
+        int stuck = Progress.load(ws.progressFile(), err).firstFailure(lab.id());
+        try (var loader = LabBuild.loader(ws.referenceClasses(), ws.checkClasses())) {
+            int n = 0;
+            for (Class<?> checks : Grader.checkClasses(lab, loader, ws.checkClasses())) {
+                for (Method m : Grader.checkMethods(checks)) {
+                    n++;
+                    Hint hint = m.getAnnotation(Hint.class);
+                    String name = new DisplayNameGenerator.ReplaceUnderscores()
+                            .generateDisplayNameForMethod(java.util.List.of(), checks, m).replaceAll("\\(\\)$", "");
+                    out.println((n == stuck ? "→ " : "  ") + n + ". " + name
+                            + (n == stuck ? "   ← your first failing check" : ""));
+                    out.println("     " + (hint == null ? "(no hint)" : hint.value().strip().replace("\n", "\n     ")));
+                    out.println();
+                }
+            }
+            if (n == 0) {
+                out.println("Lab " + lab.id() + " has no checks yet.");
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,76 @@
+package tcplab.kit.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import tcplab.kit.grade.Lab;
+
+/**
+ * {@code ./tcplab reset NN [--yes]}: puts the lab's stub back from git (the upstream branch if there is one, so a
+ * learner who committed their own work still gets the original). Asks first, and copies the learner's files to
+ * {@code .tcplab/backup/} before touching them: no work is ever lost.
+ */
+final class ResetCommand {
+
+    private final Workspace ws;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ResetCommand(Workspace ws, InputStream in, PrintStream out, PrintStream err) {
+        this.ws = ws;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String[] args) throws Exception {
+        Lab lab = Main.lab(ws, args, 0);
+        boolean yes = args.length > 1 && args[1].equals("--yes");
+        String source = git("rev-parse", "--verify", "-q", "@{upstream}") != null ? "@{upstream}" : "HEAD";
+        String dir = ws.show(lab.learnerSources());
+        String tracked = git("ls-tree", "-r", "--name-only", source, "--", dir);
+        if (tracked == null || tracked.isBlank()) {
+            err.println("Cannot reset: this checkout has no git history for " + dir + ". Clone the kit again to get "
+                    + "a fresh stub.");
+            return 1;
+        }
+        if (!yes && !SolutionCommand.Confirm.ask(in, out, "Replace your code in " + dir + " with the original stub?")) {
+            out.println("Nothing changed.");
+            return 1;
+        }
+        Path backup = ws.stateDir().resolve("backup/lab" + lab.id() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(backup);
+        for (Path f : lab.learnerFiles()) {
+            Files.copy(f, backup.resolve(f.getFileName()));
+        }
+        if (git("checkout", source, "--", dir) == null) {
+            err.println("git could not restore " + dir + "; your files are unchanged (a copy is in "
+                    + ws.show(backup) + ").");
+            return 1;
+        }
+        out.println("Lab " + lab.id() + " is back to its stub. Your previous code is in " + ws.show(backup) + ".");
+        return 0;
+    }
+
+    /** Runs git in the checkout; its output, or null when it fails or is missing. */
+    private String git(String... args) throws InterruptedException {
+        var command = new java.util.ArrayList<>(List.of("git", "-C", ws.root().toString()));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor() == 0 && !text.isBlank() ? text : (p.exitValue() == 0 ? "" : null);
+        } catch (IOException noGit) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package tcplab.kit.cli;
+
+import java.io.PrintStream;
+import tcplab.kit.grade.Lab;
+
+/** {@code ./tcplab}: every lesson with its status, and the one next step. */
+final class StatusCommand {
+
+    private final Workspace ws;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    StatusCommand(Workspace ws, PrintStream out, PrintStream err) {
+        this.ws = ws;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run() {
+        var progress = Progress.load(ws.progressFile(), err);
+        out.println("TCP Lab — learn TCP sockets by writing them\n");
+        Lab next = null;
+        for (Lab lab : ws.lessons()) {
+            Progress.Status s = lab.hasLab() ? progress.status(lab.id()) : Progress.Status.NOT_STARTED;
+            String score = progress.score(lab.id());
+            out.printf("  %s  %-45s %s%n", lab.id(), lab.title(),
+                    !lab.hasLab() ? "(reading only)" : s.label + (score.isEmpty() ? "" : " " + score));
+            if (next == null && lab.hasLab() && s != Progress.Status.PASSED) {
+                next = lab;
+            }
+        }
+        out.println();
+        if (next == null) {
+            out.println("Every lab passes. Well done! Re-read a lesson with ./tcplab read NN, or try the labs' "
+                    + "programs against each other with ./tcplab run.");
+            return 0;
+        }
+        String file = next.learnerFiles().isEmpty() ? ws.show(next.learnerSources())
+                : ws.show(next.learnerFiles().get(0));
+        out.println("Next: lesson " + next.id() + " — " + next.title());
+        out.println("  1. read it:     ./tcplab read " + next.id() + "   (or ./tcplab docs for HTML)");
+        out.println("  2. try it:      ./tcplab jshell " + next.id());
+        out.println("  3. write it:    " + file);
+        out.println("  4. grade it:    ./tcplab check " + next.id() + "   (or ./tcplab watch " + next.id() + ")");
+        return 0;
+    }
+}

@@ -1,0 +1,163 @@
+package tcplab.kit.docs;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.asciidoctor.Asciidoctor;
+import org.asciidoctor.Attributes;
+import org.asciidoctor.Options;
+import org.asciidoctor.SafeMode;
+import org.asciidoctor.log.LogHandler;
+import org.asciidoctor.log.LogRecord;
+import org.asciidoctor.log.Severity;
+import tcplab.kit.grade.Lab;
+
+/**
+ * Renders {@code lessons/} into one offline HTML site with AsciidoctorJ: an index, one page per lesson, Java and C
+ * highlighted, PlantUML diagrams drawn to SVG. Every warning AsciiDoctor logs, and every link to a page or anchor
+ * that does not exist, is returned as a problem: the build fails on any, so the site never ships broken.
+ */
+public final class Site {
+
+    /** Where the index page is, and what went wrong (nothing, in a good build). */
+    public record Rendered(Path index, List<String> problems) {}
+
+    private static final Pattern HREF = Pattern.compile("href=\"([\\w.-]*\\.html)?(#[^\"]*)?\"");
+
+    private Site() {}
+
+    public static Rendered render(Path root, Path out) throws IOException {
+        Files.createDirectories(out);
+        var problems = new ArrayList<String>();
+        List<Lab> lessons = Lab.all(root);
+        try (Asciidoctor asciidoctor = Asciidoctor.Factory.create()) {
+            LogHandler collect = (LogRecord r) -> {
+                boolean badXref = r.getMessage().contains("possible invalid reference");
+                if (r.getSeverity().compareTo(Severity.WARN) >= 0 || badXref) {
+                    problems.add(r.getSeverity() + " " + (r.getCursor() == null ? "" : r.getCursor().getFile() + ":"
+                            + r.getCursor().getLineNumber() + " ") + r.getMessage());
+                }
+            };
+            asciidoctor.registerLogHandler(collect);
+            asciidoctor.requireLibrary("asciidoctor-diagram");
+            for (int i = 0; i < lessons.size(); i++) {
+                Lab lab = lessons.get(i);
+                Path page = out.resolve(pageName(lab));
+                asciidoctor.convertFile(lab.lessonFile().toFile(), options(root, out, page));
+                addNavigation(page, i == 0 ? null : lessons.get(i - 1), i + 1 < lessons.size() ? lessons.get(i + 1) : null);
+            }
+            Path indexSource = out.getParent().resolve("index.adoc");
+            Files.writeString(indexSource, index(lessons), StandardCharsets.UTF_8);
+            asciidoctor.convertFile(indexSource.toFile(), options(root, out, out.resolve("index.html")));
+            asciidoctor.unregisterLogHandler(collect);
+        }
+        problems.addAll(brokenLinks(out));
+        return new Rendered(out.resolve("index.html"), problems);
+    }
+
+    /** {@code 03-client.html}: the lesson folder's name, so {@code xref:03-client.adoc[]} finds it. */
+    public static String pageName(Lab lab) {
+        return lab.lessonDir().getFileName() + ".html";
+    }
+
+    private static Options options(Path root, Path out, Path page) {
+        Attributes attributes = Attributes.builder()
+                .attribute("root", root.toString())
+                .attribute("source-highlighter", "rouge")
+                .attribute("rouge-style", "github")
+                .attribute("toc", "left")
+                .attribute("sectanchors", "")
+                .attribute("idprefix", "")
+                .attribute("idseparator", "-")
+                .attribute("imagesdir", "images")
+                .attribute("imagesoutdir", out.resolve("images").toString())
+                .attribute("diagram-cachedir", out.getParent().resolve("diagram-cache").toString())
+                .attribute("attribute-missing", "warn")
+                .attribute("experimental", "")
+                .attribute("webfonts!", "")
+                .build();
+        return Options.builder()
+                .safe(SafeMode.UNSAFE)
+                .baseDir(root.toFile())
+                .toFile(new File(page.toString()))
+                .mkDirs(true)
+                .standalone(true)
+                .attributes(attributes)
+                .build();
+    }
+
+    private static String index(List<Lab> lessons) {
+        var sb = new StringBuilder("""
+                = TCP Lab
+                :nofooter:
+
+                Learn TCP sockets from first principles: read a lesson, try its snippets in JShell, write the lab,
+                and grade it with `./tcplab check NN`. Lessons 01–05 follow a classic C tutorial on BSD sockets
+                call by call, in Java.
+
+                == Lessons
+
+                """);
+        for (Lab lab : lessons) {
+            sb.append(". xref:").append(lab.lessonDir().getFileName()).append(".adoc[Lesson ").append(lab.id())
+                    .append(": ").append(lab.title()).append("]\n");
+        }
+        return sb.toString();
+    }
+
+    /** A bar on each page: back to the index, and on to the neighbouring lessons. */
+    private static void addNavigation(Path page, Lab previous, Lab next) throws IOException {
+        var nav = new StringBuilder("<nav style=\"max-width:62.5em;margin:0 auto;padding:.5em 1em\">"
+                + "<a href=\"index.html\">All lessons</a>");
+        if (previous != null) {
+            nav.append(" · <a href=\"").append(pageName(previous)).append("\">← ").append(previous.id()).append(' ')
+                    .append(escape(previous.title())).append("</a>");
+        }
+        if (next != null) {
+            nav.append(" · <a href=\"").append(pageName(next)).append("\">").append(next.id()).append(' ')
+                    .append(escape(next.title())).append(" →</a>");
+        }
+        nav.append("</nav>");
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        int body = html.indexOf('>', html.indexOf("<body")) + 1;
+        Files.writeString(page, html.substring(0, body) + "\n" + nav + html.substring(body), StandardCharsets.UTF_8);
+    }
+
+    /** Links between pages, and to anchors, that lead nowhere. */
+    static List<String> brokenLinks(Path out) throws IOException {
+        var problems = new ArrayList<String>();
+        List<Path> pages;
+        try (var s = Files.list(out)) {
+            pages = s.filter(p -> p.toString().endsWith(".html")).sorted().toList();
+        }
+        for (Path page : pages) {
+            String html = Files.readString(page, StandardCharsets.UTF_8);
+            Matcher m = HREF.matcher(html);
+            while (m.find()) {
+                String file = m.group(1);
+                String anchor = m.group(2);
+                Path target = file == null ? page : out.resolve(file);
+                if (!Files.exists(target)) {
+                    problems.add(page.getFileName() + ": link to missing page " + file);
+                } else if (anchor != null && anchor.length() > 1) {
+                    String targetHtml = target.equals(page) ? html : Files.readString(target, StandardCharsets.UTF_8);
+                    if (!targetHtml.contains("id=\"" + anchor.substring(1) + "\"")) {
+                        problems.add(page.getFileName() + ": link to missing anchor " + (file == null ? "" : file)
+                                + anchor);
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}

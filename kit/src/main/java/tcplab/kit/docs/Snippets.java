@@ -1,0 +1,96 @@
+package tcplab.kit.docs;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+
+/**
+ * Runs a lesson's {@code snippets.jsh} the way the jshell tool would, through the JShell API, and reports every
+ * snippet that was rejected, left unresolved or threw. The build runs every lesson's file, so a snippet can never
+ * drift from the kit it calls.
+ */
+public final class Snippets {
+
+    /** The imports the jshell tool starts with (its DEFAULT startup); the API starts with none. */
+    private static final List<String> DEFAULT_IMPORTS = List.of("java.io.*", "java.math.*", "java.net.*",
+            "java.nio.file.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*",
+            "java.util.prefs.*", "java.util.regex.*", "java.util.stream.*");
+
+    private Snippets() {}
+
+    /** Evaluates {@code file} with {@code classPath}; returns the problems found, empty when every snippet ran. */
+    public static List<String> check(Path file, String classPath) throws IOException {
+        var problems = new ArrayList<String>();
+        try (JShell shell = JShell.builder().executionEngine("local").build()) {
+            for (String entry : classPath.split(File.pathSeparator)) {
+                if (!entry.isBlank()) {
+                    shell.addToClasspath(entry);
+                }
+            }
+            for (String imp : DEFAULT_IMPORTS) {
+                shell.eval("import " + imp + ";");
+            }
+            SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+            // Fed line by line, as the jshell tool reads a file: a line that ends a complete snippet runs at once,
+            // so an expression written without a semicolon does not swallow the line after it.
+            String pending = "";
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (pending.isBlank() && line.strip().startsWith("/")) {
+                    problems.add("a jshell /command cannot be checked by the build: " + line.strip());
+                    continue;
+                }
+                pending = pending + line + "\n";
+                while (!pending.isBlank()) {
+                    SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending);
+                    if (!info.completeness().isComplete()) {
+                        break;
+                    }
+                    for (SnippetEvent e : shell.eval(info.source())) {
+                        String problem = problem(shell, e);
+                        if (problem != null) {
+                            problems.add(problem);
+                        }
+                    }
+                    pending = info.remaining();
+                }
+            }
+            if (!pending.isBlank()) {
+                problems.add("incomplete code at the end of the file: " + firstLine(pending));
+            }
+        }
+        return problems;
+    }
+
+    private static String problem(JShell shell, SnippetEvent e) {
+        Snippet s = e.snippet();
+        if (e.exception() != null) {
+            String what = e.exception() instanceof EvalException ee ? ee.getExceptionClassName()
+                    : e.exception().getClass().getName();
+            return "threw " + what + ": " + e.exception().getMessage() + "\n  in: " + firstLine(s.source());
+        }
+        if (e.status() == Snippet.Status.REJECTED) {
+            String diags = shell.diagnostics(s).map(d -> d.getMessage(java.util.Locale.ENGLISH))
+                    .collect(Collectors.joining("; "));
+            return "rejected: " + diags + "\n  in: " + firstLine(s.source());
+        }
+        if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            return "refers to something undefined: " + shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) s)
+                    .collect(Collectors.joining(", ")) + "\n  in: " + firstLine(s.source());
+        }
+        return null;
+    }
+
+    private static String firstLine(String s) {
+        return s.strip().lines().findFirst().orElse("");
+    }
+}

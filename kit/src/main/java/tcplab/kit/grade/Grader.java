@@ -1,0 +1,170 @@
+package tcplab.kit.grade;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.opentest4j.TestAbortedException;
+import tcplab.kit.CheckFailed;
+import tcplab.kit.Checks;
+import tcplab.kit.Hint;
+import tcplab.kit.LabCode;
+
+/**
+ * Runs one lab's checks through the JUnit Platform Launcher, in-process, and turns each outcome into something a
+ * learner can read. The same grader serves the CLI, the teacher's reports and the build's own proof that every stub
+ * fails, so all three see exactly the same checks.
+ */
+public final class Grader {
+
+    private Grader() {}
+
+    /**
+     * Grades {@code lab}: its check class is found in {@code checkClasses} (a compiled test-classes folder) and
+     * loaded, together with the code under test, through {@code loader}. {@code live} hears of each check as it
+     * ends, so a learner sees progress while slow checks run.
+     */
+    public static LabResult grade(Lab lab, ClassLoader loader, Path checkClasses, Consumer<CheckResult> live) {
+        long start = System.nanoTime();
+        List<Class<?>> classes = checkClasses(lab, loader, checkClasses);
+        var results = new ArrayList<CheckResult>();
+        if (classes.isEmpty()) {
+            return new LabResult(lab, results, 0);
+        }
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(classes.stream().map(c -> selectClass(c)).toList())
+                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
+                .build();
+        var listener = new TestExecutionListener() {
+            @Override
+            public void executionSkipped(TestIdentifier id, String reason) {
+                if (id.isTest()) {
+                    add(id, CheckResult.Status.SKIPPED, reason, 0);
+                }
+            }
+
+            private long started;
+
+            @Override
+            public void executionStarted(TestIdentifier id) {
+                started = System.nanoTime();
+            }
+
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (!id.isTest()) {
+                    return;
+                }
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                Throwable t = result.getThrowable().orElse(null);
+                switch (result.getStatus()) {
+                    case SUCCESSFUL -> add(id, CheckResult.Status.PASSED, null, millis);
+                    case ABORTED -> add(id, CheckResult.Status.SKIPPED, skipReason(t), millis);
+                    case FAILED -> add(id, CheckResult.Status.FAILED, explain(t), millis);
+                }
+            }
+
+            private void add(TestIdentifier id, CheckResult.Status status, String message, long millis) {
+                var r = new CheckResult(results.size() + 1, id.getDisplayName().replaceAll("\\(\\)$", ""), status,
+                        message, hint(id).orElse(null), millis);
+                results.add(r);
+                live.accept(r);
+            }
+        };
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            LauncherFactory.create().execute(request, listener);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        return new LabResult(lab, List.copyOf(results), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The lab's check classes: top-level classes of its package marked {@link Checks}. */
+    public static List<Class<?>> checkClasses(Lab lab, ClassLoader loader, Path checkClasses) {
+        Path dir = checkClasses.resolve(lab.packageName().replace('.', '/'));
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".class") && !n.contains("$"))
+                    .sorted()
+                    .map(n -> load(loader, lab.packageName() + "." + n.substring(0, n.length() - 6)))
+                    .filter(c -> c != null && c.isAnnotationPresent(Checks.class))
+                    .<Class<?>>map(c -> c)
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The check methods of a check class, in the order they run. */
+    public static List<Method> checkMethods(Class<?> checks) {
+        return Stream.of(checks.getDeclaredMethods())
+                .filter(m -> m.isAnnotationPresent(org.junit.jupiter.api.Test.class))
+                .sorted(java.util.Comparator.comparingInt(Grader::order).thenComparing(Method::getName))
+                .toList();
+    }
+
+    private static int order(Method m) {
+        var o = m.getAnnotation(org.junit.jupiter.api.Order.class);
+        return o == null ? org.junit.jupiter.api.Order.DEFAULT : o.value();
+    }
+
+    private static Class<?> load(ClassLoader loader, String name) {
+        try {
+            return Class.forName(name, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static Optional<String> hint(TestIdentifier id) {
+        return id.getSource()
+                .filter(s -> s instanceof MethodSource)
+                .map(s -> ((MethodSource) s).getJavaMethod().getAnnotation(Hint.class))
+                .map(Hint::value);
+    }
+
+    private static String skipReason(Throwable t) {
+        if (t instanceof TestAbortedException && t.getMessage() != null) {
+            return t.getMessage().replaceFirst("^Assumption failed: ", "");
+        }
+        return t == null ? "skipped" : String.valueOf(t.getMessage());
+    }
+
+    /** What a learner reads for a failure: a check's own report, or our best account of anything else. */
+    static String explain(Throwable t) {
+        if (t instanceof CheckFailed) {
+            return t.getMessage();
+        }
+        if (t instanceof LinkageError) {
+            return LabCode.threw("called your lab", t).getMessage();
+        }
+        if (t instanceof AssertionError) {
+            return "When the check ran:\n  " + t.getMessage();
+        }
+        if (t instanceof java.util.concurrent.TimeoutException || String.valueOf(t).contains("timed out after")) {
+            return "When the check ran:\n  it did not finish in time: " + t.getMessage()
+                    + "\n  look at:  a call that waits forever (accept, read) or a loop that never ends";
+        }
+        return LabCode.threw("ran", t).getMessage();
+    }
+}

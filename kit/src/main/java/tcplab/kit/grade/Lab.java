@@ -1,0 +1,114 @@
+package tcplab.kit.grade;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One lesson and its lab, found by convention from the lesson number NN: the text in {@code lessons/NN-slug/},
+ * the stub in {@code labs/src/main/java/tcplab/labNN/}, the reference in {@code solutions/src/main/java/…} and
+ * the checks in {@code labs/src/test/java/tcplab/labNN/}. Nothing else needs registering.
+ */
+public record Lab(int number, Path lessonDir, String title, Path root) {
+
+    /** "03" — how lessons are named everywhere. */
+    public String id() {
+        return String.format("%02d", number);
+    }
+
+    public String packageName() {
+        return "tcplab.lab" + id();
+    }
+
+    public Path lessonFile() {
+        return lessonDir.resolve("lesson.adoc");
+    }
+
+    public Path snippets() {
+        return lessonDir.resolve("snippets.jsh");
+    }
+
+    /** Where the learner edits: the lab's package in the labs module. */
+    public Path learnerSources() {
+        return root.resolve("labs/src/main/java/tcplab/lab" + id());
+    }
+
+    public Path referenceSources() {
+        return root.resolve("solutions/src/main/java/tcplab/lab" + id());
+    }
+
+    public Path checkSources() {
+        return root.resolve("labs/src/test/java/tcplab/lab" + id());
+    }
+
+    /** Has a lab at all (a lesson may be text only). */
+    public boolean hasLab() {
+        return Files.isDirectory(learnerSources());
+    }
+
+    /** The lab's Java files, in name order. */
+    public List<Path> learnerFiles() {
+        return javaFiles(learnerSources());
+    }
+
+    public List<Path> referenceFiles() {
+        return javaFiles(referenceSources());
+    }
+
+    static List<Path> javaFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Every lesson under {@code root/lessons}, in order. */
+    public static List<Lab> all(Path root) {
+        Path lessons = root.resolve("lessons");
+        if (!Files.isDirectory(lessons)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(lessons)) {
+            return s.filter(p -> p.getFileName().toString().matches("\\d\\d-.+") && Files.isDirectory(p))
+                    .sorted()
+                    .map(p -> new Lab(Integer.parseInt(p.getFileName().toString().substring(0, 2)), p, title(p), root))
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The lesson numbered {@code id} ("3", "03"), if there is one. */
+    public static Optional<Lab> find(Path root, String id) {
+        if (!id.matches("\\d{1,2}")) {
+            return Optional.empty();
+        }
+        int n = Integer.parseInt(id);
+        return all(root).stream().filter(l -> l.number() == n).findFirst();
+    }
+
+    /** The document title, without the "Lesson NN:" that every title starts with. */
+    private static String title(Path dir) {
+        try {
+            Path adoc = dir.resolve("lesson.adoc");
+            if (Files.exists(adoc)) {
+                for (String line : Files.readAllLines(adoc, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("= ")) {
+                        return line.substring(2).replaceFirst("^Lesson \\d+:\\s*", "").strip();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the folder name
+        }
+        return dir.getFileName().toString().substring(3).replace('-', ' ');
+    }
+}

@@ -1,0 +1,83 @@
+package tcplab.verify;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import tcplab.kit.Hint;
+import tcplab.kit.grade.CheckResult;
+import tcplab.kit.grade.Grader;
+import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.LabResult;
+
+/**
+ * The maintainers' proof that no lab ships solved and no check is vacuous: with the stubs on the class path, every
+ * check of every lab must fail (a check that passes on a stub would pass for a learner who wrote nothing). The
+ * other direction, every check passing on the reference, is the solutions module's test run.
+ */
+class StubsFailTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+
+    @TestFactory
+    Stream<DynamicTest> every_check_of_every_lab_fails_on_its_stub() {
+        return labs().stream().map(lab -> DynamicTest.dynamicTest("lab " + lab.id(), () -> {
+            LabResult result = Grader.grade(lab, getClass().getClassLoader(), checkClasses(), c -> { });
+            assertFalse(result.checks().isEmpty(), "lab " + lab.id() + " has no checks in " + checkClasses());
+            List<String> passing = result.checks().stream().filter(CheckResult::passed)
+                    .map(c -> "check " + c.number() + " (" + c.name() + ")").toList();
+            if (!passing.isEmpty()) {
+                fail("lab " + lab.id() + ": " + passing + " pass on the stub; a check must fail until the learner "
+                        + "writes the code it checks");
+            }
+        }));
+    }
+
+    @Test
+    void every_check_has_a_hint() {
+        var missing = new ArrayList<String>();
+        for (Lab lab : labs()) {
+            for (Class<?> checks : Grader.checkClasses(lab, getClass().getClassLoader(), checkClasses())) {
+                for (Method m : Grader.checkMethods(checks)) {
+                    Hint hint = m.getAnnotation(Hint.class);
+                    if (hint == null || hint.value().isBlank()) {
+                        missing.add(checks.getSimpleName() + "." + m.getName());
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            fail("checks without a @Hint: " + missing);
+        }
+    }
+
+    @Test
+    void every_lab_has_a_check_class() {
+        var empty = labs().stream()
+                .filter(lab -> Grader.checkClasses(lab, getClass().getClassLoader(), checkClasses()).isEmpty())
+                .map(Lab::id).toList();
+        if (!empty.isEmpty()) {
+            fail("labs with no class marked @Checks in labs/src/test/java: " + empty);
+        }
+    }
+
+    private static List<Lab> labs() {
+        return Lab.all(ROOT).stream().filter(Lab::hasLab).toList();
+    }
+
+    private static Path checkClasses() {
+        try {
+            return Path.of(StubsFailTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
