@@ -1,12 +1,10 @@
 package tcplab.kit;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 /**
  * Runs the learner's code on a thread of its own, for a bounded time.
@@ -128,8 +126,9 @@ public final class LabCode {
             return CheckFailed.when(doing)
                     .expected("the class and method the checks call, as the stub declared them")
                     .got("your lab no longer has it: " + thrown.getMessage())
-                    .next("did you rename it or change its parameters? Compare with `./tcplab reset NN` in a copy, "
-                            + "or the stub in git (git diff).")
+                    .next("did you rename it, or change its parameters or return type? The checks call it exactly "
+                            + "as the stub declared it; `git diff " + labFolder(thrown.getMessage()) + "` shows what "
+                            + "you changed.")
                     .build();
         }
         return CheckFailed.when(doing)
@@ -142,15 +141,22 @@ public final class LabCode {
     }
 
     private static CheckFailed timedOut(String doing, Duration limit, StackTraceElement[] stack, boolean stillAlive) {
-        String blockedIn = Arrays.stream(stack).limit(1).map(LabCode::frame).collect(Collectors.joining());
+        String top = stack.length == 0 ? "" : frame(stack[0]);
+        String blockedIn = top.equals(where(stack)) ? "" : top;
         return CheckFailed.when(doing)
                 .expected("your code to finish within " + seconds(limit))
                 .got("it was still running after " + seconds(limit) + ", at " + where(stack)
                         + (blockedIn.isEmpty() ? "" : "\n(inside " + blockedIn + ")")
-                        + (stillAlive ? "\nand it went on running after its sockets were closed" : ""))
+                        + (stillAlive ? "\nand it kept running even after the check closed its sockets (a busy loop?)"
+                                : ""))
                 .next("a call that waits forever: accept() with no client, read() with no data, or a loop whose "
                         + "exit condition never comes. Use the timeout the method is given.")
                 .build();
+    }
+
+    private static String labFolder(String message) {
+        var m = java.util.regex.Pattern.compile("tcplab[./]lab(\\d\\d)").matcher(String.valueOf(message));
+        return "labs/src/main/java/tcplab/lab" + (m.find() ? m.group(1) : "NN");
     }
 
     /** The innermost stack frame that is the learner's own code, where a learner should look. */

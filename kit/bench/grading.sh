@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Times grading a lab with ./tcplab against the plain Maven run of the same checks, warm, and prints the ratio
+# and the launcher's peak memory. Usage: kit/bench/grading.sh [LAB] [RUNS]   (defaults: 02 and 5)
+# It grades the reference, so that every check runs to the end as it does for a learner whose lab passes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+lab="${1:-02}"
+runs="${2:-5}"
+timer=/usr/bin/time
+[ -x "$timer" ] || { echo "needs GNU time (/usr/bin/time; Debian package 'time')" >&2; exit 1; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+measure() { # label, command...: prints "label median_seconds peak_kb"
+  local label="$1"; shift
+  local times=() peak=0
+  "$@" >/dev/null 2>&1 || true   # warm-up: builds, caches, page cache
+  for _ in $(seq "$runs"); do
+    out="$("$timer" -f '%e %M' "$@" 2>&1 >/dev/null | tail -n 1)"
+    times+=("${out% *}")
+    kb="${out#* }"; [ "$kb" -gt "$peak" ] && peak="$kb"
+  done
+  printf '%s %s %s\n' "$label" "$(printf '%s\n' "${times[@]}" | median)" "$peak"
+}
+
+./tcplab check "$lab" --reference >/dev/null   # make sure the kit is built before timing anything
+read -r _ t_kit kb_kit < <(measure tcplab ./tcplab check "$lab" --reference)
+read -r _ t_mvn kb_mvn < <(measure maven ./mvnw -q -o -B -pl solutions test "-Dtest=tcplab.lab$lab.**" \
+  -Dsurefire.failIfNoSpecifiedTests=false)
+printf 'lab %s, median of %s warm runs on %s cores\n' "$lab" "$runs" "$(nproc)"
+printf '  ./tcplab check %s --reference   %6.2f s   peak RSS %d MB\n' "$lab" "$t_kit" $((kb_kit / 1024))
+printf '  ./mvnw -q test (lab %s only)      %6.2f s   peak RSS %d MB\n' "$lab" "$t_mvn" $((kb_mvn / 1024))
+awk -v a="$t_mvn" -v b="$t_kit" 'BEGIN { printf "  ratio: ./tcplab is %.1fx faster\n", a / b }'
