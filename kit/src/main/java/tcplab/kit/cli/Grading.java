@@ -35,6 +35,11 @@ public final class Grading {
             }
             code = built.classes();
         }
+        return gradeClasses(lab, code, live);
+    }
+
+    /** Grades the compiled classes in {@code code} (learner's, reference, or a catalogued mistake). */
+    public LabResult gradeClasses(Lab lab, Path code, Consumer<CheckResult> live) {
         // Checks that must start the lab in a child JVM (another locale, say) find its class path here.
         System.setProperty("tcplab.classpath",
                 code + File.pathSeparator + ws.checkClasses() + File.pathSeparator + ws.kitClassPath());

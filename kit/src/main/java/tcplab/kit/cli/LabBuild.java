@@ -50,24 +50,38 @@ public final class LabBuild {
         if (upToDate(stamp, sources)) {
             return new Outcome(out, null);
         }
+        String errors = compile(sources, out, ws.kitClassPath(), ws::show);
+        if (errors != null) {
+            return new Outcome(out, errors);
+        }
+        try {
+            Files.writeString(stamp, "");
+            Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Outcome(out, null);
+    }
+
+    /**
+     * Compiles {@code sources} into a fresh {@code out} against {@code classPath}; returns null on success, else
+     * the errors as javac prints them, with file names shown through {@code show}.
+     */
+    public static String compile(List<Path> sources, Path out, String classPath,
+            java.util.function.Function<Path, String> show) {
         var compiler = ToolProvider.getSystemJavaCompiler();
         if (compiler == null) {
-            return new Outcome(out, "this Java has no compiler: run ./tcplab with a JDK, not a JRE");
+            return "this Java has no compiler: run ./tcplab with a JDK, not a JRE";
         }
         deleteTree(out);
         var diagnostics = new DiagnosticCollector<JavaFileObject>();
         try (var files = compiler.getStandardFileManager(diagnostics, Locale.ENGLISH, StandardCharsets.UTF_8)) {
             Files.createDirectories(out);
-            List<String> options = List.of("-d", out.toString(), "-cp", ws.kitClassPath(), "--release", "17",
+            List<String> options = List.of("-d", out.toString(), "-cp", classPath, "--release", "17",
                     "-encoding", "UTF-8", "-implicit:none", "-Xlint:none", "-Xmaxerrs", "20");
             boolean ok = compiler.getTask(null, files, diagnostics, options, null,
                     files.getJavaFileObjectsFromPaths(sources)).call();
-            if (!ok) {
-                return new Outcome(out, format(diagnostics.getDiagnostics()));
-            }
-            Files.writeString(stamp, "");
-            Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis()));
-            return new Outcome(out, null);
+            return ok ? null : format(diagnostics.getDiagnostics(), show);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -104,7 +118,8 @@ public final class LabBuild {
     }
 
     /** Errors as javac prints them: file:line: message, the line itself, a caret under the column. */
-    private String format(List<Diagnostic<? extends JavaFileObject>> diagnostics) {
+    private static String format(List<Diagnostic<? extends JavaFileObject>> diagnostics,
+            java.util.function.Function<Path, String> show) {
         var sb = new StringBuilder();
         int errors = 0;
         for (var d : diagnostics) {
@@ -112,7 +127,7 @@ public final class LabBuild {
                 continue;
             }
             errors++;
-            String file = d.getSource() == null ? "" : ws.show(Path.of(d.getSource().toUri()));
+            String file = d.getSource() == null ? "" : show.apply(Path.of(d.getSource().toUri()));
             sb.append(file).append(':').append(d.getLineNumber()).append(": error: ")
                     .append(d.getMessage(Locale.ENGLISH)).append('\n');
             String line = sourceLine(d);
@@ -137,7 +152,7 @@ public final class LabBuild {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -25,6 +25,8 @@ public final class Main {
                    ./tcplab run NN [--reference] ARGS...
                                                  run lab NN's program by hand (poke it with nc)
                    ./tcplab docs                 render the lessons to HTML and print where
+                   ./tcplab mistakes [--update] [NN]
+                                                 (maintainers) prove the checks catch the known mistakes
             """;
 
     private Main() {}
@@ -54,6 +56,7 @@ public final class Main {
                 case "jshell" -> new JShellCommand(ws, out, err).run(rest);
                 case "run" -> new RunCommand(ws, out, err).run(rest);
                 case "docs" -> new DocsCommand(ws, out, err).run(rest);
+                case "mistakes" -> new MistakesCommand(ws, out, err).run(rest);
                 case "help", "-h", "--help" -> {
                     out.print(USAGE);
                     yield 0;

@@ -1,0 +1,115 @@
+package tcplab.kit.mistakes;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import tcplab.kit.cli.Grading;
+import tcplab.kit.cli.LabBuild;
+import tcplab.kit.cli.Workspace;
+import tcplab.kit.grade.CheckResult;
+import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.LabResult;
+
+/**
+ * The catalog of known mistakes under {@code solutions/mistakes/labNN/}: each is compiled from the reference with
+ * its edit, graded by the lab's real checks, and must fail the check it names with the message recorded in its
+ * golden file. A mistake that every check lets through is a missing check.
+ */
+public final class Catalog {
+
+    /** How one mistake fared. */
+    public record Verdict(Mistake mistake, boolean caught, String problem, String message) {}
+
+    private final Workspace ws;
+
+    public Catalog(Workspace ws) {
+        this.ws = ws;
+    }
+
+    public Path folder() {
+        return ws.root().resolve("solutions/mistakes");
+    }
+
+    public List<Mistake> mistakes() throws IOException {
+        if (!Files.isDirectory(folder())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(folder())) {
+            var result = new ArrayList<Mistake>();
+            for (Path p : files.filter(p -> p.toString().endsWith(".mistake")).sorted().toList()) {
+                result.add(Mistake.parse(p));
+            }
+            return result;
+        }
+    }
+
+    /** Grades one mistake; with {@code update}, records the message it gets as its new golden transcript. */
+    public Verdict judge(Mistake m, boolean update) throws IOException {
+        Lab lab = ws.lesson(m.lab()).orElse(null);
+        if (lab == null || !lab.hasLab()) {
+            return new Verdict(m, false, "there is no lab " + m.lab(), null);
+        }
+        Path work = ws.stateDir().resolve("mistakes/" + m.lab() + "/" + m.name());
+        Path src = work.resolve("src");
+        LabBuild.deleteTree(work);
+        Files.createDirectories(src);
+        var sources = new ArrayList<Path>();
+        boolean found = false;
+        for (Path ref : lab.referenceFiles()) {
+            String text = Files.readString(ref, StandardCharsets.UTF_8);
+            if (ref.getFileName().toString().equals(m.file())) {
+                text = m.apply(text);
+                found = true;
+            }
+            Path copy = src.resolve(ref.getFileName());
+            Files.writeString(copy, text, StandardCharsets.UTF_8);
+            sources.add(copy);
+        }
+        if (!found) {
+            return new Verdict(m, false, "the reference of lab " + m.lab() + " has no " + m.file(), null);
+        }
+        String errors = LabBuild.compile(sources, work.resolve("classes"), ws.kitClassPath(), Path::toString);
+        if (errors != null) {
+            return new Verdict(m, false, "does not compile:\n" + errors, null);
+        }
+        LabResult result = new Grading(ws).gradeClasses(lab, work.resolve("classes"), c -> { });
+        CheckResult check = result.checks().stream().filter(c -> c.name().equals(m.caughtBy())).findFirst()
+                .orElse(null);
+        if (check == null) {
+            return new Verdict(m, false, "lab " + m.lab() + " has no check named \"" + m.caughtBy() + "\"", null);
+        }
+        if (check.status() != CheckResult.Status.FAILED) {
+            return new Verdict(m, false, "check " + check.number() + " (" + check.name() + ") did not catch it: "
+                    + check.status().name().toLowerCase(), null);
+        }
+        String message = normalize(check.message());
+        if (update) {
+            Files.writeString(m.golden(), message + "\n", StandardCharsets.UTF_8);
+            return new Verdict(m, true, null, message);
+        }
+        String golden = Files.exists(m.golden()) ? Files.readString(m.golden(), StandardCharsets.UTF_8).strip() : null;
+        if (golden == null) {
+            return new Verdict(m, false, "no golden transcript yet (" + m.golden().getFileName()
+                    + "): run ./tcplab mistakes --update and review it", message);
+        }
+        if (!golden.equals(message.strip())) {
+            return new Verdict(m, false, "check " + check.number() + " caught it, but its message changed."
+                    + "\n--- recorded\n" + golden + "\n--- now\n" + message.strip()
+                    + "\nIf the change is deliberate: ./tcplab mistakes --update", message);
+        }
+        return new Verdict(m, true, null, message);
+    }
+
+    /**
+     * What varies from run to run is masked so a golden transcript stays stable: ports and other large numbers
+     * (every ephemeral port is above 1023), and descriptor numbers.
+     */
+    public static String normalize(String message) {
+        return message.replaceAll("\\b(fd|sockfd =) \\d+", "$1 N")
+                .replaceAll("(?<![\\d.])\\d{4,5}(?![\\d.])", "PORT");
+    }
+}

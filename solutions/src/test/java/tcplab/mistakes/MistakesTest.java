@@ -1,0 +1,57 @@
+package tcplab.mistakes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every catalogued mistake is caught by the check it names, with the message on record: the checks are proven to
+ * catch what real learners get wrong. Runs {@code tcplab mistakes} exactly as a maintainer would, in a JVM of its
+ * own whose class path holds the kit but not the reference, so each mistake's classes are the only ones loaded.
+ */
+class MistakesTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+    private static final int AT_LEAST = 20;
+
+    @Test
+    void every_catalogued_mistake_is_caught_by_its_check_with_its_recorded_message() throws Exception {
+        String reference = ROOT.resolve("solutions/target/classes").toString();
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !Path.of(e).toAbsolutePath().toString().startsWith(ROOT.resolve("solutions/target").toString()))
+                .collect(Collectors.joining(File.pathSeparator));
+        assertTrue(!classPath.contains(reference), "the reference must not be on the catalog's class path");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dtcplab.root=" + ROOT,
+                "-cp", classPath, "tcplab.kit.cli.Main", "mistakes")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        var output = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try {
+                output.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (java.io.IOException ignored) {
+                // the process was killed; what was read so far is reported
+            }
+        });
+        reader.start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+        }
+        reader.join(5_000);
+        String text = output.toString();
+        assertEquals(0, p.exitValue(), "tcplab mistakes failed:\n" + text);
+        var m = java.util.regex.Pattern.compile("(\\d+)/(\\d+) mistakes caught").matcher(text);
+        assertTrue(m.find(), "no summary line in:\n" + text);
+        assertTrue(Integer.parseInt(m.group(2)) >= AT_LEAST,
+                "the catalog has " + m.group(2) + " mistakes; it must have at least " + AT_LEAST + ":\n" + text);
+        System.out.println(text);
+    }
+}
