@@ -1,0 +1,543 @@
+package tcplab.lab03;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import tcplab.kit.CheckFailed;
+import tcplab.kit.Checks;
+import tcplab.kit.Conversation;
+import tcplab.kit.Frame;
+import tcplab.kit.Hex;
+import tcplab.kit.Hint;
+import tcplab.kit.LabCode;
+import tcplab.kit.Program;
+import tcplab.kit.ProgramRun;
+import tcplab.kit.ScriptedServer;
+import tcplab.kit.Transcript;
+
+/** The checks of Lab 03, the client: from building one frame to a whole program against misbehaving servers. */
+@Checks(lesson = 3)
+class ClientChecks {
+
+    /** Limit for learner code that does no networking. */
+    private static final Duration QUICK = Duration.ofSeconds(1);
+    /** Limit for one whole run of the learner's program. */
+    private static final Duration RUN = Duration.ofSeconds(3);
+    /** The read timeout the checks hand the learner's client. */
+    private static final Duration READ = Duration.ofSeconds(1);
+    /** How long a scripted server waits for the learner's frame. */
+    private static final Duration SERVER_WAIT = Duration.ofSeconds(2);
+    private static final String HOST = "127.0.0.1";
+
+    // ---------------------------------------------------------------- stage 1: frames, no network
+
+    @Test
+    @Order(1)
+    @Hint("A frame is always 128 bytes: copy the text's UTF-8 bytes (text.getBytes(StandardCharsets.UTF_8)) into a "
+            + "new byte[128]; Java fills new arrays with zeros, so the NULs come for free. Arrays.copyOf does both. "
+            + "Lesson: \"The frame: 128 bytes, always\".")
+    void a_frame_is_the_text_then_NULs_up_to_128_bytes() {
+        for (String text : List.of("hello", "", "你好")) {
+            byte[] got = LabCode.call("built the frame for " + Transcript.quote(text), QUICK,
+                    () -> Client.frame(text));
+            byte[] want = Frame.of(text);
+            if (!Arrays.equals(got, want)) {
+                throw CheckFailed.when("built the frame for " + Transcript.quote(text))
+                        .expected(want.length + " bytes:\n" + Hex.dump(want, ""))
+                        .got(got == null ? "null" : got.length + " bytes:\n" + Hex.dump(got, ""))
+                        .next("Client.frame: the UTF-8 bytes of the text first, then zeros up to 128 bytes.")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Hint("Count BYTES, not characters: \"你\" is one char but three UTF-8 bytes. 127 bytes of text fit (the 128th "
+            + "byte stays NUL, so a C peer still finds the end); 128 or more must throw IllegalArgumentException with a "
+            + "message a person can read. Lesson: \"The frame: 128 bytes, always\".")
+    void a_127_byte_text_fits_and_a_128_byte_text_is_refused() {
+        String fits = "a".repeat(127);
+        byte[] got = LabCode.call("built the frame for a text of 127 bytes", QUICK, () -> Client.frame(fits));
+        if (!Arrays.equals(got, Frame.of(fits))) {
+            throw CheckFailed.when("built the frame for a text of 127 ASCII letters")
+                    .expected("128 bytes: the 127 letters and one NUL")
+                    .got(got == null ? "null" : got.length + " bytes:\n" + Hex.dump(got, ""))
+                    .next("Client.frame: 127 bytes of text is the most that fits, and it does fit.")
+                    .build();
+        }
+        for (String tooLong : List.of("a".repeat(128), "你".repeat(43))) {
+            int bytes = tooLong.getBytes(StandardCharsets.UTF_8).length;
+            String doing = "built the frame for a text of " + tooLong.length() + " characters, " + bytes
+                    + " bytes in UTF-8";
+            var outcome = LabCode.outcome(doing, QUICK, () -> Client.frame(tooLong));
+            if (!(outcome.thrown() instanceof IllegalArgumentException refused)) {
+                throw CheckFailed.when(doing)
+                        .expected("an IllegalArgumentException: " + bytes + " bytes do not fit in a frame")
+                        .got(outcome.threw() ? "it threw " + outcome.thrown()
+                                : "a frame of " + outcome.value().length + " bytes")
+                        .next("Client.frame: compare the length of the UTF-8 bytes (not text.length()) with 127.")
+                        .build();
+            }
+            if (refused.getMessage() == null || refused.getMessage().isBlank()) {
+                throw CheckFailed.when(doing)
+                        .expected("an IllegalArgumentException with a message saying the text is too long")
+                        .got("an IllegalArgumentException without a message")
+                        .next("Client.frame: the message is what your program prints; make it say what went wrong.")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Hint("The text ends at the first NUL byte: find its index, then new String(frame, 0, index, "
+            + "StandardCharsets.UTF_8). Decoding all 128 bytes keeps the NULs in the string. "
+            + "Lesson: \"The frame: 128 bytes, always\".")
+    void the_text_of_a_frame_ends_at_the_first_NUL() {
+        for (String text : List.of("hello *_*", "", "你好，世界 *_*")) {
+            byte[] frame = Frame.of(text);
+            String got = LabCode.call("took the text out of a frame", QUICK, () -> Client.text(frame.clone()));
+            if (!text.equals(got)) {
+                throw CheckFailed.when("took the text out of this frame:\n" + Hex.dump(frame, ""))
+                        .expected(Transcript.quote(text))
+                        .got(got == null ? "null" : Transcript.quote(got))
+                        .next("Client.text: stop at the first 0 byte and decode what comes before it as UTF-8.")
+                        .build();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- stage 2: reading a whole frame
+
+    @Test
+    @Order(4)
+    @Hint("One read() returns whatever has arrived, maybe 3 bytes of your 128. Keep reading until you have all 128 "
+            + "(in.readNBytes(128) does the loop for you), and do not read past them. "
+            + "Lesson: \"One write is not one read\".")
+    void readFrame_collects_128_bytes_that_arrive_in_pieces() throws IOException {
+        byte[] frame = Frame.of("hello *_*");
+        byte[] next = Frame.of("the next frame");
+        var stream = new Dribble(concat(frame, next), 3);
+        byte[] got = LabCode.call("read a frame from a stream that hands out 3 bytes per read", QUICK,
+                () -> Client.readFrame(stream));
+        if (!Arrays.equals(got, frame)) {
+            throw CheckFailed.when("read a frame from a stream that hands out 3 bytes per read")
+                    .expected("the 128 bytes of the first frame:\n" + Hex.dump(frame, ""))
+                    .got(got == null ? "null" : got.length + " bytes:\n" + Hex.dump(got, ""))
+                    .next("Client.readFrame: one read() is not the whole frame; loop until you hold 128 bytes.")
+                    .build();
+        }
+        int left = stream.remaining();
+        if (left != next.length) {
+            throw CheckFailed.when("read one frame from a stream that holds two")
+                    .expected("the second frame left unread (" + next.length + " bytes)")
+                    .got((next.length - left) + " bytes of the second frame were read as well")
+                    .next("Client.readFrame: ask only for the bytes still missing, 128 minus what you have.")
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Hint("When the stream ends (read() returns -1, or readNBytes returns fewer bytes) before 128 bytes came, throw "
+            + "java.io.EOFException with a message that gives the count, e.g. \"the connection ended after 50 of 128 "
+            + "bytes\". Lesson: \"0 means the other side closed\".")
+    void readFrame_says_how_many_bytes_came_when_the_stream_ends_early() {
+        byte[] part = Arrays.copyOf(Frame.of("hello *_*"), 50);
+        String doing = "read a frame from a stream that ends after 50 bytes";
+        var outcome = LabCode.outcome(doing, QUICK, () -> Client.readFrame(new Dribble(part, 7)));
+        if (!(outcome.thrown() instanceof EOFException eof)) {
+            throw CheckFailed.when(doing)
+                    .expected("an EOFException saying 50 bytes came")
+                    .got(outcome.threw() ? "it threw " + outcome.thrown()
+                            : "it returned " + outcome.value().length + " bytes")
+                    .next("Client.readFrame: read() returning -1 means the other side closed; the frame is "
+                            + "incomplete, so throw instead of returning it.")
+                    .build();
+        }
+        if (eof.getMessage() == null || !eof.getMessage().contains("50")) {
+            throw CheckFailed.when(doing)
+                    .expected("an EOFException whose message says how many bytes came (50)")
+                    .got("EOFException: " + eof.getMessage())
+                    .next("Client.readFrame: put the count in the message; it is what your program will print.")
+                    .build();
+        }
+    }
+
+    // ---------------------------------------------------------------- stage 3: over a real connection
+
+    @Test
+    @Order(6)
+    @Hint("exchange: new Socket(), connect(new InetSocketAddress(host, port), timeout), setSoTimeout(readTimeout), "
+            + "write the frame from frame(text) to getOutputStream(), then readFrame(getInputStream()) and return its "
+            + "text. Close the socket with try-with-resources. Lesson: \"The whole client, C beside Java\".")
+    void exchange_sends_one_128_byte_frame_and_returns_the_reply() throws IOException {
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
+            String doing = "called exchange(\"" + HOST + "\", " + server.port() + ", \"hello\", 1 s, 1 s) with a "
+                    + "server that answers properly";
+            var outcome = LabCode.outcome(doing, RUN,
+                    () -> Client.exchange(HOST, server.port(), "hello", READ, READ), server);
+            server.close();
+            server.rethrowScriptFailure();
+            expectFrameOnWire(doing, wire, Frame.of("hello"));
+            if (outcome.threw()) {
+                throw CheckFailed.when(doing)
+                        .expected("the reply's text, \"hello *_*\"")
+                        .got("it threw " + outcome.thrown())
+                        .wire(wire)
+                        .next("Client.exchange: the server sent a whole frame back; read exactly 128 bytes.")
+                        .cause(outcome.thrown())
+                        .build();
+            }
+            if (!"hello *_*".equals(outcome.value())) {
+                throw CheckFailed.when(doing)
+                        .expected("the reply's text, \"hello *_*\"")
+                        .got(outcome.value() == null ? "null" : Transcript.quote(outcome.value()))
+                        .wire(wire)
+                        .next("Client.exchange: return text(readFrame(...)), the reply without its NUL padding.")
+                        .build();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- stage 4: the program
+
+    @Test
+    @Order(7)
+    @Hint("With fewer than two arguments, run prints exactly \"Usage: client <ip> <port>\" on err (not out) and "
+            + "returns 1, before touching the network. Lesson: \"The lab\".")
+    void without_ip_and_port_the_program_prints_its_usage_and_exits_1() {
+        for (String[] args : List.of(new String[0], new String[] {HOST})) {
+            ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", args);
+            if (run.exitCode() != 1 || !run.out().isEmpty()
+                    || !lines(run.err()).equals("Usage: client <ip> <port>\n")) {
+                throw CheckFailed.when("ran your client with arguments " + List.of(args))
+                        .expected("exit code 1\nstdout: (nothing)\nstderr: \"Usage: client <ip> <port>\\n\"")
+                        .got(run.describe())
+                        .next("Client.run: check args.length first; err.println the usage line; return 1.")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Hint("run reads ONE line from `in` (new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))"
+            + ".readLine()), calls exchange, prints \"from server: \" + the reply with out.println and returns 0. "
+            + "The line is sent without its newline. Lesson: \"The whole client, C beside Java\".")
+    void the_program_sends_the_line_and_prints_from_server_and_the_reply() throws IOException {
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
+            ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, port(server));
+            server.close();
+            server.rethrowScriptFailure();
+            String doing = "typed \"hello\" into your client, connected to a server that answers properly";
+            expectFrameOnWire(doing, wire, Frame.of("hello"));
+            expectSuccess(doing, run, wire, "from server: hello *_*");
+        }
+    }
+
+    @Test
+    @Order(9)
+    @Hint("The server sends its 128 bytes a few at a time. A single read() gets only the first few; the reply is "
+            + "complete only after 128 bytes. Use readFrame in exchange. Lesson: \"One write is not one read\".")
+    void a_reply_that_arrives_in_small_pieces_is_printed_whole() throws IOException {
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, c -> {
+            var request = c.read(Frame.SIZE, SERVER_WAIT);
+            if (request.ending() == Conversation.Ending.COMPLETE) {
+                c.sendInPieces(Frame.of(Frame.text(request.bytes()) + " *_*"), 4, Duration.ofMillis(4));
+            }
+        })) {
+            ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, port(server));
+            server.close();
+            server.rethrowScriptFailure();
+            expectSuccess("typed \"hello\" into your client; the server sent its reply 4 bytes at a time", run, wire,
+                    "from server: hello *_*");
+        }
+    }
+
+    @Test
+    @Order(10)
+    @Hint("An empty line is a text of 0 bytes: the frame is still 128 bytes, all NUL (the C client does the same). "
+            + "Do not skip the write, and do not send 0 bytes: a zero-length write carries nothing. "
+            + "Lesson: \"A zero-length send\".")
+    void an_empty_line_still_sends_a_full_frame_of_NULs() throws IOException {
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
+            ProgramRun run = ProgramRun.of(client(READ), RUN, "\n", HOST, port(server));
+            server.close();
+            server.rethrowScriptFailure();
+            String doing = "pressed Enter on an empty line in your client";
+            expectFrameOnWire(doing, wire, new byte[Frame.SIZE]);
+            expectSuccess(doing, run, wire, "from server:  *_*");
+        }
+    }
+
+    @Test
+    @Order(11)
+    @Hint("A line of more than 127 UTF-8 bytes does not fit in a frame. frame() throws IllegalArgumentException: "
+            + "catch it in run, print its message as one line on err, return 1; send nothing (build the frame "
+            + "before you connect). Lesson: \"The frame: 128 bytes, always\".")
+    void a_line_longer_than_127_bytes_is_refused_and_nothing_is_sent() throws IOException {
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
+            String line = "x".repeat(128);
+            ProgramRun run = ProgramRun.of(client(READ), RUN, line + "\n", HOST, port(server));
+            server.close();
+            server.rethrowScriptFailure();
+            String doing = "typed a line of 128 letters into your client";
+            byte[] sent = wire.receivedBytes();
+            if (sent.length > 0) {
+                throw CheckFailed.when(doing)
+                        .expected("nothing sent: 128 bytes of text do not fit in a 128-byte frame with its NUL")
+                        .got("your client sent " + sent.length + " bytes")
+                        .wire(wire)
+                        .next("Client.exchange: call frame(text) before connecting, and let its exception out.")
+                        .build();
+            }
+            expectPlainFailure(doing, run, wire, "a line saying the line is too long");
+        }
+    }
+
+    @Test
+    @Order(12)
+    @Hint("The server closed after 50 of its 128 bytes. That is not a reply: print nothing on out, print one line "
+            + "on err saying how many bytes came (the EOFException from readFrame says it), return 1. "
+            + "Lesson: \"0 means the other side closed\".")
+    void a_server_that_closes_in_the_middle_of_a_frame_gets_a_plain_message() throws IOException {
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, c -> {
+            var request = c.read(Frame.SIZE, SERVER_WAIT);
+            if (request.ending() == Conversation.Ending.COMPLETE) {
+                c.send(Arrays.copyOf(Frame.of(Frame.text(request.bytes()) + " *_*"), 50));
+            }
+        })) {
+            ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, port(server));
+            server.close();
+            server.rethrowScriptFailure();
+            String doing = "typed \"hello\"; the server sent 50 bytes of its reply and closed the connection";
+            expectPlainFailure(doing, run, wire, "a line saying the connection ended after 50 bytes");
+            if (!run.err().contains("50")) {
+                throw CheckFailed.when(doing)
+                        .expected("the line on stderr to say how many bytes came (50)")
+                        .got(run.describe())
+                        .wire(wire)
+                        .next("Client.run: print the EOFException's message; readFrame puts the count in it.")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(13)
+    @Hint("Nobody listens on that port, so connect fails at once with java.net.ConnectException: Connection "
+            + "refused. Catch it in run and print ONE line naming the address, e.g. \"client: cannot connect to "
+            + "127.0.0.1:5555: Connection refused\"; return 1. No stack trace. Lesson: \"When things go wrong\".")
+    void a_refused_connection_gets_one_plain_line_naming_the_address() throws IOException {
+        int port;
+        try (var probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            port = probe.getLocalPort();
+        } // closed: now nothing listens on that port
+        var wire = new Transcript();
+        ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, String.valueOf(port));
+        String doing = "ran your client against " + HOST + ":" + port + ", where nothing listens";
+        expectPlainFailure(doing, run, null, "one line naming " + HOST + ":" + port);
+        if (!run.err().contains(HOST) || !run.err().contains(String.valueOf(port))) {
+            throw CheckFailed.when(doing)
+                    .expected("the line on stderr to name the address, " + HOST + " and " + port)
+                    .got(run.describe())
+                    .next("Client.run: say where you tried to connect; \"Connection refused\" alone does not.")
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(14)
+    @Hint("The server takes your frame and never answers. Without a read timeout, read() waits forever. "
+            + "socket.setSoTimeout(readTimeout) makes it throw java.net.SocketTimeoutException (\"Read timed out\"); "
+            + "catch it in run, print one line, return 1. Lesson: \"When things go wrong\".")
+    void a_server_that_never_answers_makes_the_client_give_up_after_its_read_timeout() throws IOException {
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, c -> {
+            c.read(Frame.SIZE, SERVER_WAIT);
+            c.read(1, Duration.ofSeconds(5)); // say nothing until the client gives up and closes
+        })) {
+            Duration timeout = Duration.ofMillis(200);
+            ProgramRun run = ProgramRun.of(client(timeout), RUN, "hello\n", HOST, port(server));
+            server.close();
+            server.rethrowScriptFailure();
+            expectPlainFailure("typed \"hello\"; the server accepted, read the frame and never answered "
+                    + "(your read timeout: 0.2 s)", run, wire, "one line saying the client gave up waiting");
+        }
+    }
+
+    @Test
+    @Order(15)
+    @Hint("Under LANG=C the JVM's default charset is ASCII, and \"你好\" turns into \"??\". Name UTF-8 every time: "
+            + "new InputStreamReader(in, StandardCharsets.UTF_8) (not new Scanner(in)), text.getBytes(UTF_8) (not "
+            + "getBytes()), new String(bytes, 0, n, UTF_8). Lesson: \"Text is bytes: say UTF-8\".")
+    void chinese_text_round_trips_even_when_the_platform_charset_is_ASCII() throws Exception {
+        String text = "你好，世界";
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
+            // LANG=C alone no longer changes the default charset on JDK 18+; file.encoding does, on 17 and 25.
+            // Standard output is pinned to UTF-8, so what we check is what your code did with the text.
+            var child = ChildJvm.run(Client.class.getName(),
+                    List.of("-Dfile.encoding=US-ASCII", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8",
+                            "-Dstderr.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8"),
+                    Map.of("LANG", "C", "LC_ALL", "C"),
+                    (text + "\n").getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10),
+                    HOST, port(server));
+            server.close();
+            server.rethrowScriptFailure();
+            String doing = "ran your client in a JVM whose default charset is US-ASCII (LANG=C) and typed "
+                    + Transcript.quote(text);
+            String todo = child.errText().lines().filter(l -> l.contains("UnsupportedOperationException: TODO"))
+                    .findFirst().orElse(null);
+            if (todo != null) {
+                throw CheckFailed.when(doing)
+                        .expected("your program to run")
+                        .got("it is not written yet: " + todo.substring(todo.indexOf("TODO")))
+                        .next("the Javadoc of Client.run")
+                        .build();
+            }
+            expectFrameOnWire(doing, wire, Frame.of(text));
+            String want = "from server: " + text + " *_*\n";
+            if (child.exitCode() != 0 || !lines(child.outText()).equals(want)) {
+                throw CheckFailed.when(doing)
+                        .expected("exit code 0\nstdout: " + Transcript.quote(want))
+                        .got(child.describe())
+                        .wire(wire)
+                        .next("every place bytes become text or text becomes bytes: name StandardCharsets.UTF_8.")
+                        .build();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The learner's program with the given read timeout. */
+    private static Program client(Duration readTimeout) {
+        return (args, in, out, err) -> Client.run(args, in, out, err, readTimeout);
+    }
+
+    /** A server that does what the source's server does: read one frame, answer with its text + " *_*". */
+    private static void replyProperly(Conversation c) throws IOException {
+        var request = c.read(Frame.SIZE, SERVER_WAIT);
+        if (request.ending() == Conversation.Ending.COMPLETE) {
+            c.send(Frame.of(Frame.text(request.bytes()) + " *_*"));
+        }
+    }
+
+    private static String port(ScriptedServer server) {
+        return String.valueOf(server.port());
+    }
+
+    /** Output with Windows line ends made Unix ones, so println on any platform compares equal. */
+    private static String lines(String s) {
+        return s.replace("\r\n", "\n");
+    }
+
+    /** Fails unless the learner's code sent exactly {@code frame}: 128 bytes, nothing more. */
+    private static void expectFrameOnWire(String doing, Transcript wire, byte[] frame) {
+        byte[] sent = wire.receivedBytes();
+        if (!Arrays.equals(sent, frame)) {
+            throw CheckFailed.when(doing)
+                    .expected("your client to send exactly one frame, " + frame.length + " bytes:\n"
+                            + Hex.dump(frame, ""))
+                    .got(sent.length == 0 ? "nothing" : sent.length + " bytes:\n" + Hex.dump(sent, ""))
+                    .wire(wire)
+                    .next(sent.length == 0 ? "did your client connect and write the frame (and flush)?"
+                            : sent.length != frame.length ? "a frame is always 128 bytes: write the whole array from "
+                                    + "frame(text), once."
+                                    : "the text part of the frame: the line without its newline, as UTF-8.")
+                    .build();
+        }
+    }
+
+    /** Fails unless the run printed exactly {@code line} on stdout, nothing on stderr, and exited with 0. */
+    private static void expectSuccess(String doing, ProgramRun run, Transcript wire, String line) {
+        String want = line + "\n";
+        if (run.exitCode() != 0 || !lines(run.out()).equals(want) || !run.err().isEmpty()) {
+            throw CheckFailed.when(doing)
+                    .expected("exit code 0\nstdout: " + Transcript.quote(want) + "\nstderr: (nothing)")
+                    .got(run.describe())
+                    .wire(wire)
+                    .next("Client.run and Client.exchange: one whole frame back, its text up to the first NUL, "
+                            + "printed with \"from server: \" in front.")
+                    .build();
+        }
+    }
+
+    /** Fails unless the run failed politely: exit code not 0, nothing on stdout, one line on stderr, no trace. */
+    private static void expectPlainFailure(String doing, ProgramRun run, Transcript wire, String what) {
+        boolean oneLine = lines(run.err()).strip().lines().count() == 1;
+        if (run.exitCode() == 0 || !run.out().isEmpty() || !oneLine || run.hasStackTrace()) {
+            String problem = run.exitCode() == 0 ? "it exited with 0, which says \"all went well\""
+                    : !run.out().isEmpty() ? "it printed on stdout; a failure prints nothing there"
+                    : run.hasStackTrace() ? "it printed a stack trace; a user wants one plain sentence"
+                    : "stderr should hold exactly one line";
+            throw CheckFailed.when(doing)
+                    .expected("exit code not 0, stdout: (nothing), stderr: " + what)
+                    .got(run.describe() + "\n(" + problem + ")")
+                    .wire(wire)
+                    .next("Client.run: catch the IOException (or IllegalArgumentException), err.println one line "
+                            + "with its message, return 1.")
+                    .build();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    /** A stream that hands out at most {@code piece} bytes per read, as a socket might. */
+    private static final class Dribble extends InputStream {
+        private final ByteArrayInputStream bytes;
+        private final int piece;
+
+        Dribble(byte[] data, int piece) {
+            this.bytes = new ByteArrayInputStream(data);
+            this.piece = piece;
+        }
+
+        @Override
+        public int read() {
+            return bytes.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            return bytes.read(b, off, Math.min(len, piece));
+        }
+
+        @Override
+        public int available() {
+            return 0; // like a socket whose next bytes have not come yet
+        }
+
+        int remaining() {
+            return bytes.available();
+        }
+    }
+}

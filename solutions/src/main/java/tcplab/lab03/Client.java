@@ -1,0 +1,149 @@
+package tcplab.lab03;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Reference solution of Lab 03: the source's TCP client in Java.
+ *
+ * <p>Connects to {@code <ip> <port>}, reads one line from standard input, sends it as one 128-byte frame (UTF-8
+ * text, then NULs), reads one 128-byte frame back and prints {@code from server: <text>}.
+ */
+public final class Client {
+
+    /** Every message is exactly this many bytes on the wire. */
+    static final int FRAME_SIZE = 128;
+
+    /** How long {@link #main} waits for the handshake. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How long {@link #main} waits for the reply. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+    private Client() {}
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /** The program, with the default read timeout. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
+        return run(args, in, out, err, READ_TIMEOUT);
+    }
+
+    /** The program; returns its exit code. Every failure is one plain line on {@code err} and exit code 1. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Duration readTimeout)
+            throws Exception {
+        if (args.length < 2) {
+            err.println("Usage: client <ip> <port>");
+            return 1;
+        }
+        String host = args[0];
+        int port = parsePort(args[1]);
+        if (port < 0) {
+            err.println("client: not a port number: " + args[1] + " (expected 1 to 65535)");
+            return 1;
+        }
+        String line;
+        try {
+            // One line, decoded as UTF-8 whatever the platform's default charset is.
+            line = new BufferedReader(new InputStreamReader(in, UTF_8)).readLine();
+        } catch (IOException e) {
+            err.println("client: cannot read standard input: " + e.getMessage());
+            return 1;
+        }
+        if (line == null) {
+            line = ""; // no input at all: like the C client, send an empty text
+        }
+        String where = host + ":" + port;
+        try {
+            String reply = exchange(host, port, line, CONNECT_TIMEOUT, readTimeout);
+            out.println("from server: " + reply);
+            return 0;
+        } catch (IllegalArgumentException tooLong) {
+            err.println("client: " + tooLong.getMessage());
+        } catch (ConnectException e) {
+            err.println("client: cannot connect to " + where + ": " + e.getMessage());
+        } catch (UnknownHostException e) {
+            err.println("client: unknown host: " + host);
+        } catch (SocketTimeoutException e) {
+            err.println("client: " + where + ": gave up waiting (" + e.getMessage() + ")");
+        } catch (EOFException e) {
+            err.println("client: " + where + ": " + e.getMessage());
+        } catch (IOException e) {
+            err.println("client: " + where + ": " + e.getMessage());
+        }
+        return 1;
+    }
+
+    /** The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs. Refuses a text of more than 127 bytes. */
+    static byte[] frame(String text) {
+        byte[] utf8 = text.getBytes(UTF_8);
+        if (utf8.length > FRAME_SIZE - 1) {
+            throw new IllegalArgumentException("line too long: " + utf8.length
+                    + " bytes in UTF-8, a frame holds at most " + (FRAME_SIZE - 1));
+        }
+        return Arrays.copyOf(utf8, FRAME_SIZE);
+    }
+
+    /** The text of a frame: its bytes up to the first NUL, decoded as UTF-8. */
+    static String text(byte[] frame) {
+        int end = 0;
+        while (end < frame.length && frame[end] != 0) {
+            end++;
+        }
+        return new String(frame, 0, end, UTF_8);
+    }
+
+    /** Reads exactly one frame, however the bytes arrive; an early end of stream is an {@link EOFException}. */
+    static byte[] readFrame(InputStream in) throws IOException {
+        byte[] frame = in.readNBytes(FRAME_SIZE);
+        if (frame.length < FRAME_SIZE) {
+            throw new EOFException("the connection ended after " + frame.length + " of " + FRAME_SIZE
+                    + " bytes of a frame");
+        }
+        return frame;
+    }
+
+    /** Connects, sends {@code text} as one frame, reads one frame back and returns its text. */
+    static String exchange(String host, int port, String text, Duration connectTimeout, Duration readTimeout)
+            throws IOException {
+        byte[] request = frame(text); // refuse before connecting: nothing goes on the wire
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), millis(connectTimeout));
+            socket.setSoTimeout(millis(readTimeout));
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            return text(readFrame(socket.getInputStream()));
+        }
+    }
+
+    private static int parsePort(String s) {
+        try {
+            int port = Integer.parseInt(s);
+            return port >= 1 && port <= 65535 ? port : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Socket timeouts are whole milliseconds, and 0 would mean "forever". */
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+}
