@@ -265,12 +265,14 @@ class StreamVersusDatagramChecks {
 
     @Test
     @Order(6)
-    @Hint("Give each receive a DatagramPacket whose length is your whole buffer (a new packet each time, or call "
-            + "packet.setLength(buffer.length) again: receive shrinks it to the datagram it just held), and keep "
-            + "only the first packet.getLength() bytes. An empty datagram is a real message in UDP: keep it as an "
-            + "empty array. See \"A datagram keeps its edges\".")
+    @Hint("Receive into a DatagramPacket over a buffer big enough for any datagram (65,507 bytes is the most UDP "
+            + "over IPv4 can carry): a datagram that does not fit is cut short without any error. Then keep only the "
+            + "first packet.getLength() bytes, not the whole buffer. An empty datagram is a real message in UDP: "
+            + "keep it as an empty array. See \"A datagram keeps its edges\".")
     void each_udp_datagram_arrives_whole() throws Exception {
-        List<byte[]> sent = List.of(utf8("hi"), new byte[0], utf8("a longer datagram stays whole"), utf8("bye"));
+        byte[] big = utf8("a datagram of 1200 bytes. ".repeat(47).substring(0, 1200));
+        List<byte[]> sent = List.of(utf8("hi"), new byte[0], utf8("a longer datagram stays whole"), big,
+                utf8("bye"));
         var wire = new Transcript();
         String doing = "sent " + sent.size() + " UDP datagrams of " + lengths(sent) + " bytes and called "
                 + "receiveDatagrams(socket, " + sent.size() + ", " + LabCode.seconds(LIMIT) + ")";
@@ -279,23 +281,69 @@ class StreamVersusDatagramChecks {
              var kit = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
             for (byte[] d : sent) {
                 kit.send(new DatagramPacket(d, d.length, yours.getLocalSocketAddress()));
-                wire.kitSent(d, 0, d.length);
-                wire.event("(end of one datagram)");
+                if (d.length > 100) {
+                    wire.event("kit sent one datagram of " + d.length + " bytes: " + Transcript.quote(
+                            Arrays.copyOf(d, 26)) + " again and again (not dumped here)");
+                } else {
+                    wire.kitSent(d, 0, d.length);
+                    wire.event("(end of one datagram)");
+                }
             }
             List<byte[]> got = LabCode.call(doing, LIMIT,
                     () -> StreamVersusDatagram.receiveDatagrams(yours, sent.size(), LIMIT), yours);
-            if (got == null || got.size() != sent.size() || !sameDatagrams(sent, got)) {
+            int wrong = firstDifference(sent, got);
+            if (wrong >= 0) {
                 throw CheckFailed.when(doing)
-                        .expected(sent.size() + " datagrams of " + lengths(sent) + " bytes: " + texts(sent))
-                        .got(got == null ? "null" : got.size() + " datagrams of " + lengths(got) + " bytes: "
-                                + texts(got))
+                        .expected(sent.size() + " datagrams of " + lengths(sent) + " bytes, each exactly as sent")
+                        .got(got == null ? "null" : got.size() + " datagrams of " + lengths(got) + " bytes"
+                                + (wrong < got.size() ? "; datagram " + (wrong + 1) + " was "
+                                        + describe(got.get(wrong)) + " where the kit sent "
+                                        + describe(sent.get(wrong)) : ""))
                         .wire(wire)
-                        .next(got != null && got.stream().anyMatch(d -> d != null && d.length > 100)
-                                ? "return only the first packet.getLength() bytes, not the whole buffer"
-                                : "one receive() per datagram; a fresh DatagramPacket (or setLength) each time")
+                        .next(nextForDatagram(sent, got, wrong))
                         .build();
             }
         }
+    }
+
+    /** The index of the first datagram that differs, or -1 when all match. */
+    private static int firstDifference(List<byte[]> sent, List<byte[]> got) {
+        if (got == null) {
+            return 0;
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            if (i >= got.size() || !Arrays.equals(sent.get(i), got.get(i))) {
+                return i;
+            }
+        }
+        return got.size() == sent.size() ? -1 : sent.size();
+    }
+
+    private static String nextForDatagram(List<byte[]> sent, List<byte[]> got, int i) {
+        if (got == null) {
+            return "receiveDatagrams returned null; return the list of datagrams";
+        }
+        if (i >= got.size() || got.get(i) == null) {
+            return "call receive() once per datagram, count times, and add every datagram to the list";
+        }
+        byte[] s = sent.get(i);
+        byte[] g = got.get(i);
+        if (g.length > s.length && Arrays.equals(s, Arrays.copyOf(g, s.length))) {
+            return "keep only the first packet.getLength() bytes of the buffer (Arrays.copyOfRange)";
+        }
+        if (g.length < s.length && Arrays.equals(g, Arrays.copyOf(s, g.length))) {
+            return "the datagram was cut to " + g.length + " bytes: your receive buffer is too small, and UDP "
+                    + "drops what does not fit without an error. Use a buffer of 65,507 bytes or more.";
+        }
+        return "one receive() per datagram, in order; copy each datagram's bytes before the next receive "
+                + "overwrites the buffer";
+    }
+
+    private static String describe(byte[] d) {
+        if (d == null) {
+            return "null";
+        }
+        return d.length + " bytes" + (d.length <= 40 ? " " + Transcript.quote(d) : "");
     }
 
     private static Socket connectTo(ScriptedServer server) throws IOException {
@@ -310,25 +358,12 @@ class StreamVersusDatagramChecks {
         }
     }
 
-    private static boolean sameDatagrams(List<byte[]> a, List<byte[]> b) {
-        for (int i = 0; i < a.size(); i++) {
-            if (!Arrays.equals(a.get(i), b.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static List<Integer> lengths(List<byte[]> datagrams) {
         var sizes = new ArrayList<Integer>();
         for (byte[] d : datagrams) {
             sizes.add(d == null ? null : d.length);
         }
         return sizes;
-    }
-
-    private static String texts(List<byte[]> datagrams) {
-        return datagrams.stream().map(d -> d == null ? "null" : Transcript.quote(d)).collect(Collectors.joining(", "));
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

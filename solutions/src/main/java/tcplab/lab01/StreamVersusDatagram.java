@@ -114,11 +114,11 @@ public final class StreamVersusDatagram {
     public static List<byte[]> receiveDatagrams(DatagramSocket socket, int count, Duration timeout)
             throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
+        // A datagram that does not fit the buffer is cut short without a word: make room for the largest one.
         byte[] buffer = new byte[65_535];
+        var packet = new DatagramPacket(buffer, buffer.length);
         var datagrams = new ArrayList<byte[]>();
         for (int i = 0; i < count; i++) {
-            // A fresh packet each time: receive() shrinks a packet's length to the datagram it last held.
-            var packet = new DatagramPacket(buffer, buffer.length);
             socket.receive(packet);
             datagrams.add(Arrays.copyOfRange(packet.getData(), packet.getOffset(),
                     packet.getOffset() + packet.getLength()));
