@@ -8,6 +8,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,8 +50,9 @@ public final class BoundaryDemo {
     /** Three writes, all waiting in the receive buffer before the first read. */
     private static void severalWritesThenRead(PrintStream out, int bufferSize) throws IOException {
         try (var connection = StreamVersusDatagram.openLoopback(TIMEOUT)) {
-            out.println("TCP connection " + connection.client().getLocalSocketAddress()
-                    + " -> " + connection.client().getRemoteSocketAddress());
+            out.println("TCP, a fresh loopback connection per line (the first: "
+                    + text(connection.client().getLocalSocketAddress()) + " -> "
+                    + text(connection.client().getRemoteSocketAddress()) + "):");
             OutputStream toServer = connection.client().getOutputStream();
             for (String word : WORDS) {
                 toServer.write(bytes(word));
@@ -58,8 +60,8 @@ public final class BoundaryDemo {
             connection.client().shutdownOutput();
             waitUntilBuffered(connection.server().getInputStream(), total(WORDS));
             List<Integer> reads = StreamVersusDatagram.readSizes(connection.server().getInputStream(), bufferSize);
-            out.println("  client wrote " + sizes(WORDS) + ", server read " + reads
-                    + " with a " + bufferSize + "-byte buffer");
+            out.println("  " + WORDS.size() + " writes of " + sizes(WORDS) + " bytes came out as reads of "
+                    + reads + " (buffer: " + bufferSize + " bytes)");
         }
     }
 
@@ -71,8 +73,8 @@ public final class BoundaryDemo {
             connection.client().shutdownOutput();
             waitUntilBuffered(connection.server().getInputStream(), bytes(all).length);
             List<Integer> reads = StreamVersusDatagram.readSizes(connection.server().getInputStream(), bufferSize);
-            out.println("  client wrote " + List.of(bytes(all).length) + ", server read " + reads
-                    + " with a " + bufferSize + "-byte buffer");
+            out.println("  1 write of " + List.of(bytes(all).length) + " bytes came out as reads of " + reads
+                    + " (buffer: " + bufferSize + " bytes)");
         }
     }
 
@@ -86,7 +88,8 @@ public final class BoundaryDemo {
                 byte[] piece = StreamVersusDatagram.readFully(connection.server().getInputStream(), bytes(word).length);
                 words.add('"' + new String(piece, StandardCharsets.UTF_8) + '"');
             }
-            out.println("  readFully with the lengths " + sizes(WORDS) + " gives back " + words);
+            out.println("  1 write, then readFully with the lengths " + sizes(WORDS) + " gave back " + words
+                    + ": the reader knew the lengths");
         }
     }
 
@@ -95,14 +98,16 @@ public final class BoundaryDemo {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (var receiver = new DatagramSocket(new InetSocketAddress(loopback, 0));
              var sender = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
-            out.println("UDP socket " + sender.getLocalSocketAddress() + " -> " + receiver.getLocalSocketAddress());
+            out.println("UDP, " + text(sender.getLocalSocketAddress()) + " -> "
+                    + text(receiver.getLocalSocketAddress()) + ":");
             for (String word : WORDS) {
                 byte[] b = bytes(word);
                 sender.send(new DatagramPacket(b, b.length, receiver.getLocalSocketAddress()));
             }
             List<byte[]> got = StreamVersusDatagram.receiveDatagrams(receiver, WORDS.size(), TIMEOUT);
-            out.println("  sender sent " + sizes(WORDS) + ", receiver got "
-                    + got.stream().map(d -> d.length).toList() + ": one datagram, one message");
+            out.println("  " + WORDS.size() + " datagrams of " + sizes(WORDS) + " bytes came out as "
+                    + got.size() + " datagrams of " + got.stream().map(d -> d.length).toList() + " bytes");
+            out.println("TCP kept every byte and forgot where the writes began and ended; UDP kept the edges.");
         }
     }
 
@@ -117,6 +122,11 @@ public final class BoundaryDemo {
                 return;
             }
         }
+    }
+
+    private static String text(SocketAddress address) {
+        var a = (InetSocketAddress) address;
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     private static byte[] bytes(String text) {
