@@ -12,15 +12,16 @@ import java.util.List;
 /**
  * Lab 01: prove with real sockets that TCP carries a stream of bytes while UDP carries whole datagrams.
  *
- * <p>Write the four methods below, in order; {@code ./tcplab check 01} grades them one stage at a time.
+ * <p>Write the four methods below, in order; {@code ./tcplab check 01} grades them one stage at a time. The
+ * sections named in brackets are in {@code lessons/01-tcp-basics/lesson.adoc}.
  * <ol>
  *   <li>{@link #openLoopback}: both call flows of the lesson in one method — a listening server socket and a client
- *       that connects to it ("The server's call flow", "The client's call flow").</li>
+ *       that connects to it ["The server's call flow", "The client's call flow"].</li>
  *   <li>{@link #readSizes}: read until the end of the stream and write down how many bytes each read returned
- *       ("A stream of bytes, not of messages").</li>
+ *       ["A stream of bytes, not of messages"].</li>
  *   <li>{@link #readFully}: collect exactly {@code n} bytes however they are cut up on the way
- *       ("Reading exactly n bytes").</li>
- *   <li>{@link #receiveDatagrams}: receive UDP datagrams, each one whole ("A datagram keeps its edges").</li>
+ *       ["Reading exactly n bytes"].</li>
+ *   <li>{@link #receiveDatagrams}: receive UDP datagrams, each one whole ["A datagram keeps its edges"].</li>
  * </ol>
  * When they work, {@code ./tcplab run 01} runs {@link BoundaryDemo}, which uses them to show the difference.
  */
@@ -29,7 +30,7 @@ public final class StreamVersusDatagram {
     private StreamVersusDatagram() {}
 
     // tag::connection[]
-    /** Both ends of one TCP connection inside this process: what connect() returned and what accept() returned. */
+    /** Both ends of one TCP connection inside this process: the socket that connected, and the one accept() gave. */
     public record Connection(Socket client, Socket server) implements Closeable {
         @Override
         public void close() throws IOException {
