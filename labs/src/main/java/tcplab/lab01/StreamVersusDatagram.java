@@ -1,0 +1,97 @@
+package tcplab.lab01;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Lab 01: prove with real sockets that TCP carries a stream of bytes while UDP carries whole datagrams.
+ *
+ * <p>Write the four methods below, in order; {@code ./tcplab check 01} grades them one stage at a time. The
+ * sections named in brackets are in {@code lessons/01-tcp-basics/lesson.adoc}.
+ * <ol>
+ *   <li>{@link #openLoopback}: both call flows of the lesson in one method — a listening server socket and a client
+ *       that connects to it ["The server's call flow", "The client's call flow"].</li>
+ *   <li>{@link #readSizes}: read until the end of the stream and write down how many bytes each read returned
+ *       ["A stream of bytes, not of messages"].</li>
+ *   <li>{@link #readFully}: collect exactly {@code n} bytes however they are cut up on the way
+ *       ["Reading exactly n bytes"].</li>
+ *   <li>{@link #receiveDatagrams}: receive UDP datagrams, each one whole ["A datagram keeps its edges"].</li>
+ * </ol>
+ * When they work, {@code ./tcplab run 01} runs {@link BoundaryDemo}, which uses them to show the difference.
+ */
+public final class StreamVersusDatagram {
+
+    private StreamVersusDatagram() {}
+
+    // tag::connection[]
+    /** Both ends of one TCP connection inside this process: the socket that connected, and the one accept() gave. */
+    public record Connection(Socket client, Socket server) implements Closeable {
+        @Override
+        public void close() throws IOException {
+            try (client; server) {
+                // try-with-resources closes both, even if closing the first one throws
+            }
+        }
+    }
+    // end::connection[]
+
+    // tag::open-loopback[]
+    /**
+     * Opens a TCP connection from this process to itself over loopback.
+     *
+     * <p>Server side: a {@link java.net.ServerSocket} bound to 127.0.0.1 at port 0 (the system picks a free port).
+     * Client side: a {@link Socket} that connects to that address and port. Then accept the connection, close the
+     * listening socket (the connection lives on without it), and return both connected ends.
+     *
+     * @param timeout how long connect and accept may wait before giving up
+     */
+    public static Connection openLoopback(Duration timeout) throws IOException {
+        throw new UnsupportedOperationException("TODO: listen on 127.0.0.1 port 0, connect to it, accept, "
+                + "close the listener and return both ends");
+    }
+    // end::open-loopback[]
+
+    // tag::read-sizes[]
+    /**
+     * Reads {@code in} until the end of the stream with a buffer of {@code bufferSize} bytes and returns how many
+     * bytes each read returned, in order. The final read that reports the end of the stream is not counted.
+     */
+    public static List<Integer> readSizes(InputStream in, int bufferSize) throws IOException {
+        throw new UnsupportedOperationException("TODO: call in.read(buffer) until it returns -1 "
+                + "and collect what each call returned");
+    }
+    // end::read-sizes[]
+
+    // tag::read-fully[]
+    /**
+     * Returns exactly the next {@code n} bytes of {@code in}, however many reads it takes to gather them, and not
+     * one byte more (the bytes after them belong to whoever reads next).
+     *
+     * @throws EOFException if the stream ends before {@code n} bytes have come
+     */
+    public static byte[] readFully(InputStream in, int n) throws IOException {
+        throw new UnsupportedOperationException("TODO: read in a loop until n bytes are in; "
+                + "throw EOFException if read returns -1 first");
+    }
+    // end::read-fully[]
+
+    // tag::receive-datagrams[]
+    /**
+     * Receives {@code count} datagrams on {@code socket} and returns each one's bytes, exactly as long as the
+     * datagram that was sent (an empty datagram gives an empty array).
+     *
+     * @param timeout how long to wait for each datagram before giving up
+     */
+    public static List<byte[]> receiveDatagrams(DatagramSocket socket, int count, Duration timeout)
+            throws IOException {
+        throw new UnsupportedOperationException("TODO: receive count DatagramPackets and keep "
+                + "the first getLength() bytes of each");
+    }
+    // end::receive-datagrams[]
+}

@@ -1,0 +1,382 @@
+package tcplab.lab01;
+
+import static tcplab.lab01.Wire01.LIMIT;
+import static tcplab.lab01.Wire01.utf8;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import tcplab.kit.CheckFailed;
+import tcplab.kit.Checks;
+import tcplab.kit.Hint;
+import tcplab.kit.Inspector;
+import tcplab.kit.LabCode;
+import tcplab.kit.ScriptedServer;
+import tcplab.kit.Transcript;
+
+/** Lab 01: TCP delivers a stream of bytes, UDP delivers whole datagrams. */
+@Checks(lesson = 1)
+class StreamVersusDatagramChecks {
+
+    @Test
+    @Order(1)
+    @Hint("openLoopback must do both call flows of the lesson: a ServerSocket bound to 127.0.0.1 at port 0, a Socket "
+            + "that connects to the port the system picked (listener.getLocalPort()), then accept(). Return the "
+            + "Socket you connected as `client` and the one accept() returned as `server`, and close the listener "
+            + "once it has accepted. See \"The server's call flow\" and \"The client's call flow\".")
+    void a_loopback_connection_joins_a_client_to_a_server() throws Exception {
+        String doing = "called openLoopback(" + LabCode.seconds(LIMIT) + ")";
+        var connection = LabCode.call(doing, LIMIT, () -> StreamVersusDatagram.openLoopback(LIMIT));
+        if (connection == null || connection.client() == null || connection.server() == null) {
+            throw CheckFailed.when(doing)
+                    .expected("a Connection holding two sockets: the client you connected and the socket accept() "
+                            + "returned")
+                    .got(connection == null ? "null" : connection.toString())
+                    .next("the return statement of openLoopback")
+                    .build();
+        }
+        try (connection) {
+            Socket client = connection.client();
+            Socket server = connection.server();
+            if (!client.isConnected() || client.isClosed() || !server.isConnected() || server.isClosed()) {
+                throw CheckFailed.when(doing)
+                        .expected("both sockets connected and still open")
+                        .got("client: " + state(client) + "; server: " + state(server))
+                        .next("did a try-with-resources close a socket before you returned it? Only the listener "
+                                + "should be closed.")
+                        .build();
+            }
+            if (client.getPort() != server.getLocalPort() || server.getPort() != client.getLocalPort()
+                    || !client.getInetAddress().isLoopbackAddress()) {
+                throw CheckFailed.when(doing)
+                        .expected("the two ends of ONE loopback connection: the client's remote port is the "
+                                + "server's local port, and the other way round")
+                        .got("client " + ends(client) + "\nserver " + ends(server))
+                        .next("return the socket you connected as `client` and the socket accept() returned as "
+                                + "`server`, and connect to 127.0.0.1 at the listener's port")
+                        .build();
+            }
+            bytesCrossBothWays(doing, client, server);
+            if (Inspector.available() && Inspector.tcpStatesAt(server.getLocalPort()).contains("LISTEN")) {
+                throw CheckFailed.when(doing)
+                        .expected("the listening socket closed once it had accepted (the connection lives on "
+                                + "without it)")
+                        .got("the kernel still lists a socket in LISTEN on port " + server.getLocalPort() + ": "
+                                + Inspector.tcpRowsFor(server.getLocalPort()))
+                        .next("close the ServerSocket after accept(), e.g. with try-with-resources around it. "
+                                + "See \"The server's call flow\".")
+                        .build();
+            }
+        }
+    }
+
+    /** Sends a few bytes each way through the learner's connection and checks they arrive intact. */
+    private static void bytesCrossBothWays(String doing, Socket client, Socket server) throws IOException {
+        var wire = new Transcript("client end", "server end");
+        client.setSoTimeout((int) LIMIT.toMillis());
+        server.setSoTimeout((int) LIMIT.toMillis());
+        byte[] ping = utf8("ping from the client");
+        byte[] pong = utf8("pong from the server");
+        try {
+            client.getOutputStream().write(ping);
+            wire.kitSent(ping, 0, ping.length);
+            byte[] atServer = Wire01.readExactly(server.getInputStream(), ping.length);
+            wire.event("the server end read " + Transcript.quote(atServer));
+            server.getOutputStream().write(pong);
+            wire.kitReceived(pong, 0, pong.length);
+            byte[] atClient = Wire01.readExactly(client.getInputStream(), pong.length);
+            wire.event("the client end read " + Transcript.quote(atClient));
+            if (!Arrays.equals(ping, atServer) || !Arrays.equals(pong, atClient)) {
+                throw CheckFailed.when(doing + " and sent a few bytes each way through the connection")
+                        .expected("each end to read exactly what the other wrote")
+                        .got("the server end read " + Transcript.quote(atServer) + ", the client end read "
+                                + Transcript.quote(atClient))
+                        .wire(wire)
+                        .next("return the two ends of the same connection, untouched")
+                        .build();
+            }
+        } catch (SocketTimeoutException e) {
+            wire.event("nothing came for " + LabCode.seconds(LIMIT));
+            throw CheckFailed.when(doing + " and sent a few bytes each way through the connection")
+                    .expected("each end to read what the other wrote")
+                    .got("a read waited " + LabCode.seconds(LIMIT) + " and nothing came")
+                    .wire(wire)
+                    .next("are `client` and `server` really the two ends of one connection?")
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Hint("readSizes should loop: `n = in.read(buffer)`; while n is not -1, add n to the list. Do not count the "
+            + "final -1 (it means end of stream, not a size), do not stop at the first read, and read with a buffer "
+            + "of exactly bufferSize bytes. The kit wrote three times, but TCP keeps no record of writes: all the "
+            + "bytes waiting in the buffer come out of one read. See \"A stream of bytes, not of messages\".")
+    void three_writes_waiting_in_the_buffer_come_out_of_one_read() throws Exception {
+        List<byte[]> writes = List.of(utf8("one "), utf8("two "), utf8("three"));
+        expectReads(writes, 1024, List.of(13), "one read of all 13 bytes: [13]. The kit wrote three times, but "
+                + "TCP keeps no edges between writes, and all 13 bytes were already waiting");
+    }
+
+    @Test
+    @Order(3)
+    @Hint("readSizes must read with a buffer of bufferSize bytes (new byte[bufferSize]) and count every read until "
+            + "read returns -1. One write of 13 bytes read through a 5-byte buffer comes out as 5, 5 and 3: a read "
+            + "returns at most what fits, and the rest waits for the next read. Using readAllBytes() or a bigger "
+            + "buffer hides that. See \"One write, several reads\".")
+    void one_write_can_come_out_of_several_small_reads() throws Exception {
+        List<byte[]> writes = List.of(utf8("one two three"));
+        expectReads(writes, 5, List.of(5, 5, 3), "three reads: [5, 5, 3]. One write of 13 bytes does not have to "
+                + "come out of one read; each read returns at most the 5 bytes its buffer holds");
+    }
+
+    private static void expectReads(List<byte[]> writes, int bufferSize, List<Integer> expected, String why)
+            throws Exception {
+        var wire = new Transcript();
+        String doing = "wrote " + writes.stream().map(Transcript::quote).collect(Collectors.joining(", "))
+                + (writes.size() == 1 ? " in one write" : " as " + writes.size() + " separate writes")
+                + ", closed its side, and called readSizes(in, " + bufferSize + ")";
+        try (var link = Wire01.kitWritesThenCloses(wire, writes)) {
+            InputStream in = link.accepted().getInputStream();
+            List<Integer> sizes = LabCode.call(doing, LIMIT, () -> StreamVersusDatagram.readSizes(in, bufferSize),
+                    link);
+            if (!expected.equals(sizes)) {
+                int sum = sizes == null ? 0 : sizes.stream().mapToInt(i -> i == null ? 0 : i).sum();
+                String next;
+                if (sizes == null) {
+                    next = "readSizes returned null; return the list of sizes";
+                } else if (sizes.contains(-1) || sizes.contains(0)) {
+                    next = "the -1 that read returns at the end of the stream is not a size: stop there, do not "
+                            + "add it";
+                } else if (sum != expected.stream().mapToInt(Integer::intValue).sum()) {
+                    next = "your sizes add up to " + sum + " bytes, but the kit sent "
+                            + expected.stream().mapToInt(Integer::intValue).sum()
+                            + ": read until read returns -1, and add what each read returned";
+                } else {
+                    next = "read with a buffer of exactly bufferSize bytes, and record the value each "
+                            + "in.read(buffer) call returned (not the buffer's length)";
+                }
+                throw CheckFailed.when(doing)
+                        .expected(why)
+                        .got(String.valueOf(sizes))
+                        .wire(wire)
+                        .next(next)
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    @Hint("A single read returns whatever has arrived, maybe 3 bytes of the 20 you want. readFully must loop: "
+            + "read into the array at offset `have`, at most `n - have` bytes, add what read returned, until have "
+            + "== n. Asking for more than n - have would swallow the start of the next message. See \"Reading "
+            + "exactly n bytes\".")
+    void read_fully_gathers_a_message_that_arrives_in_pieces() throws Exception {
+        byte[] message = utf8("twenty bytes, please");
+        byte[] next = utf8("NEXT");
+        var wire = new Transcript();
+        byte[] both = concat(message, next);
+        String doing = "sent " + Transcript.quote(message) + " and then " + Transcript.quote(next)
+                + ", 3 bytes at a time, and called readFully(in, " + message.length + ")";
+        try (var server = ScriptedServer.start(wire, c -> {
+                 c.sendInPieces(both, 3, Duration.ofMillis(10));
+                 c.read(1, LIMIT); // keep the connection open until the check is done with it
+             });
+             var socket = connectTo(server)) {
+            InputStream in = socket.getInputStream();
+            byte[] got = LabCode.call(doing, LIMIT, () -> StreamVersusDatagram.readFully(in, message.length),
+                    socket, server);
+            if (!Arrays.equals(message, got)) {
+                throw CheckFailed.when(doing)
+                        .expected(message.length + " bytes: " + Transcript.quote(message))
+                        .got(got == null ? "null" : got.length + " bytes: " + Transcript.quote(got))
+                        .wire(wire)
+                        .next(got != null && got.length < message.length
+                                ? "one read returned only part of the message; keep reading until all n bytes "
+                                        + "are in"
+                                : "fill the array from offset `have` on, and return exactly n bytes")
+                        .build();
+            }
+            byte[] rest = Wire01.readExactly(in, next.length);
+            if (!Arrays.equals(next, rest)) {
+                throw CheckFailed.when(doing + ", then read the next " + next.length + " bytes itself")
+                        .expected("the next message, " + Transcript.quote(next) + ", still waiting in the stream")
+                        .got(Transcript.quote(rest) + ": your readFully read past the " + message.length
+                                + " bytes it was asked for")
+                        .wire(wire)
+                        .next("never ask read for more than the `n - have` bytes still missing")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Hint("When read returns -1 the stream has ended and no more bytes will ever come: readFully must stop and "
+            + "throw java.io.EOFException (say how many bytes came). Looping on -1 spins forever, and returning a "
+            + "short array lets the caller believe it has a whole message. See \"Reading exactly n bytes\".")
+    void read_fully_refuses_a_stream_that_ends_too_soon() throws Exception {
+        byte[] shortMessage = utf8("7 bytes");
+        var wire = new Transcript();
+        String doing = "sent only " + Transcript.quote(shortMessage) + ", closed the connection, and called "
+                + "readFully(in, 20)";
+        try (var server = ScriptedServer.start(wire, c -> c.send(shortMessage));
+             var socket = connectTo(server)) {
+            InputStream in = socket.getInputStream();
+            var outcome = LabCode.outcome(doing, LIMIT, () -> StreamVersusDatagram.readFully(in, 20),
+                    socket, server);
+            if (!outcome.threw()) {
+                byte[] got = outcome.value();
+                throw CheckFailed.when(doing)
+                        .expected("java.io.EOFException: the stream ended after 7 of 20 bytes")
+                        .got("readFully returned " + (got == null ? "null" : got.length + " bytes: "
+                                + Transcript.quote(got)))
+                        .wire(wire)
+                        .next("when read returns -1, throw new EOFException(...) instead of returning")
+                        .build();
+            }
+            if (!(outcome.thrown() instanceof EOFException)) {
+                Throwable t = outcome.thrown();
+                throw CheckFailed.when(doing)
+                        .expected("java.io.EOFException")
+                        .got(t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
+                                + "\nat " + LabCode.where(t.getStackTrace()))
+                        .wire(wire)
+                        .next("read returning -1 is how Java says the peer closed; throw EOFException right there")
+                        .cause(t)
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    @Hint("Receive into a DatagramPacket over a buffer big enough for any datagram (65,507 bytes is the most UDP "
+            + "over IPv4 can carry): a datagram that does not fit is cut short without any error. Then keep only the "
+            + "first packet.getLength() bytes, not the whole buffer. An empty datagram is a real message in UDP: "
+            + "keep it as an empty array. See \"A datagram keeps its edges\".")
+    void each_udp_datagram_arrives_whole() throws Exception {
+        byte[] big = utf8("a datagram of 1200 bytes. ".repeat(47).substring(0, 1200));
+        List<byte[]> sent = List.of(utf8("hi"), new byte[0], utf8("a longer datagram stays whole"), big,
+                utf8("bye"));
+        var wire = new Transcript();
+        String doing = "sent " + sent.size() + " UDP datagrams of " + lengths(sent) + " bytes and called "
+                + "receiveDatagrams(socket, " + sent.size() + ", " + LabCode.seconds(LIMIT) + ")";
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (var yours = new DatagramSocket(new InetSocketAddress(loopback, 0));
+             var kit = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            for (byte[] d : sent) {
+                kit.send(new DatagramPacket(d, d.length, yours.getLocalSocketAddress()));
+                if (d.length > 100) {
+                    wire.event("kit sent one datagram of " + d.length + " bytes: " + Transcript.quote(
+                            Arrays.copyOf(d, 26)) + " again and again (not dumped here)");
+                } else {
+                    wire.kitSent(d, 0, d.length);
+                    wire.event("(end of one datagram)");
+                }
+            }
+            List<byte[]> got = LabCode.call(doing, LIMIT,
+                    () -> StreamVersusDatagram.receiveDatagrams(yours, sent.size(), LIMIT), yours);
+            int wrong = firstDifference(sent, got);
+            if (wrong >= 0) {
+                throw CheckFailed.when(doing)
+                        .expected(sent.size() + " datagrams of " + lengths(sent) + " bytes, each exactly as sent")
+                        .got(got == null ? "null" : got.size() + " datagrams of " + lengths(got) + " bytes"
+                                + (wrong < got.size() ? "; datagram " + (wrong + 1) + " was "
+                                        + describe(got.get(wrong)) + " where the kit sent "
+                                        + describe(sent.get(wrong)) : ""))
+                        .wire(wire)
+                        .next(nextForDatagram(sent, got, wrong))
+                        .build();
+            }
+        }
+    }
+
+    /** The index of the first datagram that differs, or -1 when all match. */
+    private static int firstDifference(List<byte[]> sent, List<byte[]> got) {
+        if (got == null) {
+            return 0;
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            if (i >= got.size() || !Arrays.equals(sent.get(i), got.get(i))) {
+                return i;
+            }
+        }
+        return got.size() == sent.size() ? -1 : sent.size();
+    }
+
+    private static String nextForDatagram(List<byte[]> sent, List<byte[]> got, int i) {
+        if (got == null) {
+            return "receiveDatagrams returned null; return the list of datagrams";
+        }
+        if (i >= got.size() || got.get(i) == null) {
+            return "call receive() once per datagram, count times, and add every datagram to the list";
+        }
+        byte[] s = sent.get(i);
+        byte[] g = got.get(i);
+        if (g.length > s.length && Arrays.equals(s, Arrays.copyOf(g, s.length))) {
+            return "keep only the first packet.getLength() bytes of the buffer (Arrays.copyOfRange)";
+        }
+        if (g.length < s.length && Arrays.equals(g, Arrays.copyOf(s, g.length))) {
+            return "the datagram was cut to " + g.length + " bytes: your receive buffer is too small, and UDP "
+                    + "drops what does not fit without an error. Use a buffer of 65,507 bytes or more.";
+        }
+        return "one receive() per datagram, in order; copy each datagram's bytes before the next receive "
+                + "overwrites the buffer";
+    }
+
+    private static String describe(byte[] d) {
+        if (d == null) {
+            return "null";
+        }
+        return d.length + " bytes" + (d.length <= 40 ? " " + Transcript.quote(d) : "");
+    }
+
+    private static Socket connectTo(ScriptedServer server) throws IOException {
+        var socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(server.host(), server.port()), (int) LIMIT.toMillis());
+            socket.setSoTimeout((int) LIMIT.toMillis());
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private static List<Integer> lengths(List<byte[]> datagrams) {
+        var sizes = new ArrayList<Integer>();
+        for (byte[] d : datagrams) {
+            sizes.add(d == null ? null : d.length);
+        }
+        return sizes;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static String state(Socket s) {
+        return s.isClosed() ? "closed" : s.isConnected() ? "connected" : "not connected";
+    }
+
+    private static String ends(Socket s) {
+        return "local " + s.getLocalSocketAddress() + ", remote " + s.getRemoteSocketAddress();
+    }
+}
