@@ -57,7 +57,7 @@ for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
         continue;
     }
     Files.readAllLines(Path.of(table)).stream().filter(line -> line.contains(hexPort))
-            .forEach(line -> System.out.println(table + ": " + line.strip().substring(0, 100)));
+            .forEach(line -> System.out.println(table + ": " + line.strip().substring(0, Math.min(100, line.strip().length()))));
 }
 // end::kernel-view[]
 
