@@ -19,6 +19,13 @@ for (Channel c : List.of(tcp4, tcp6, local, udp4, udp6)) {
 }
 // end::open-each[]
 
+// tag::side-by-side[]
+// The source's example in Java: the type is the class, the domain the argument, and protocol 0 is implied.
+try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.INET)) {
+    System.out.println("opened " + channel);
+}   // closed here on every way out; a failure would have been an IOException, not -1
+// end::side-by-side[]
+
 // tag::opened-since[]
 // Java never shows the descriptor number, but the kernel has one: compare /proc/self/fd before and after.
 Set<Inspector.Descriptor> before = Inspector.descriptors();
@@ -67,11 +74,11 @@ System.out.println("udp4 fresh: " + Inspector.describe(udp4));
 udp4.bind(new InetSocketAddress("127.0.0.1", 0));
 System.out.println("udp4 bound: " + Inspector.describe(udp4));
 udp4.send(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), udp4.getLocalAddress());
-ByteBuffer got = ByteBuffer.allocate(64);
-udp4.configureBlocking(false);
-Thread.sleep(50);
-System.out.println("udp4 sent itself: " + udp4.receive(got) + " -> "
-        + StandardCharsets.UTF_8.decode(got.flip()));
+DatagramPacket packet = new DatagramPacket(new byte[64], 64);
+udp4.socket().setSoTimeout(1000);   // a receive that can never wait forever
+udp4.socket().receive(packet);
+System.out.println("udp4 sent itself: " + packet.getSocketAddress() + " -> "
+        + new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
 // end::udp-view[]
 
 // tag::unix-file[]
