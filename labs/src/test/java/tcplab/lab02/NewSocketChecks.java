@@ -1,0 +1,448 @@
+package tcplab.lab02;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnsupportedAddressTypeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import tcplab.kit.CheckFailed;
+import tcplab.kit.Checks;
+import tcplab.kit.Hint;
+import tcplab.kit.Inspector;
+import tcplab.kit.LabCode;
+import tcplab.kit.ProgramRun;
+import tcplab.kit.ScriptedServer;
+import tcplab.kit.Sockets;
+import tcplab.kit.Transcript;
+
+@Checks(lesson = 2)
+class NewSocketChecks {
+
+    private static final Duration LIMIT = Duration.ofSeconds(2);
+    private static final Duration DATAGRAM_WAIT = Duration.ofSeconds(1);
+
+    // ---------------------------------------------------------------------------------------------------- streams
+
+    @Test
+    @Order(1)
+    @Hint("""
+            open(INET, STREAM) must return SocketChannel.open(StandardProtocolFamily.INET). Plain SocketChannel.open()
+            without a family is a dual-stack IPv6 socket, not an AF_INET one: on Linux its connections show up in
+            /proc/net/tcp6 as ::ffff:127.0.0.1. See the lesson, "Each domain and type, in Java" and
+            "Dual stack: why plain open() is IPv6".""")
+    void an_inet_stream_socket_is_an_ipv4_socket_channel() throws Exception {
+        String doing = "called NewSocket.open(Domain.INET, Type.STREAM)";
+        NetworkChannel channel = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.INET, Type.STREAM));
+        try (channel) {
+            SocketChannel socket = mustBeOpen(doing, channel, SocketChannel.class,
+                    "a SocketChannel: SOCK_STREAM is TCP, which Java calls a SocketChannel");
+            mustRefuseIpv6(doing, socket, "SocketChannel.open(StandardProtocolFamily.INET)");
+            mustBindTo(doing, socket, new InetSocketAddress(Probe02.ipv4(), 0), "IPv4 loopback 127.0.0.1");
+            connectAndLook(doing, socket, Probe02.ipv4(), "tcp");
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Hint("""
+            open(INET6, STREAM) must return SocketChannel.open(StandardProtocolFamily.INET6): an AF_INET6 socket takes
+            IPv6 addresses such as ::1. An INET channel refuses them with UnsupportedAddressTypeException. See
+            "Each domain and type, in Java".""")
+    void an_inet6_stream_socket_binds_to_the_ipv6_loopback() throws Exception {
+        Assumptions.assumeTrue(Probe02.hasIpv6Loopback(),
+                "this machine cannot bind to the IPv6 loopback ::1, so an IPv6 socket cannot be tried here");
+        String doing = "called NewSocket.open(Domain.INET6, Type.STREAM)";
+        NetworkChannel channel = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.INET6, Type.STREAM));
+        try (channel) {
+            SocketChannel socket = mustBeOpen(doing, channel, SocketChannel.class,
+                    "a SocketChannel: SOCK_STREAM is TCP, which Java calls a SocketChannel");
+            mustBindTo(doing, socket, new InetSocketAddress(Probe02.ipv6(), 0), "IPv6 loopback ::1");
+            connectAndLook(doing, socket, Probe02.ipv6(), "tcp6");
+        }
+    }
+
+    @Test
+    @Order(3)
+    @Hint("""
+            open(UNIX, STREAM) must return SocketChannel.open(StandardProtocolFamily.UNIX) (Java 16 and later). Its
+            address is a file path, a UnixDomainSocketAddress, not a host and port. See "AF_UNIX: a socket that is a
+            file".""")
+    void a_unix_stream_socket_binds_to_a_path_in_the_file_system() throws Exception {
+        String doing = "called NewSocket.open(Domain.UNIX, Type.STREAM)";
+        NetworkChannel channel = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.UNIX, Type.STREAM));
+        Path dir = Files.createTempDirectory("tcplab02");
+        Path path = dir.resolve("lab.sock");
+        try (channel) {
+            SocketChannel socket = mustBeOpen(doing, channel, SocketChannel.class,
+                    "a SocketChannel: SOCK_STREAM is a stream, which Java calls a SocketChannel");
+            mustBindTo(doing, socket, UnixDomainSocketAddress.of(path), "the path " + path);
+            if (!(socket.getLocalAddress() instanceof UnixDomainSocketAddress) || !Files.exists(path)) {
+                throw CheckFailed.when(doing + " and bound it to " + path)
+                        .expected("a UNIX domain socket file at " + path)
+                        .got("local address " + socket.getLocalAddress() + ", file exists: " + Files.exists(path))
+                        .next("open(UNIX, STREAM) should use StandardProtocolFamily.UNIX")
+                        .build();
+            }
+        } finally {
+            Files.deleteIfExists(path);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------- datagrams
+
+    @Test
+    @Order(4)
+    @Hint("""
+            SOCK_DGRAM is UDP, which Java calls a DatagramChannel: open(INET, DGRAM) is
+            DatagramChannel.open(StandardProtocolFamily.INET) and open(INET6, DGRAM) the same with INET6. Plain
+            DatagramChannel.open() is dual-stack IPv6, not AF_INET. See "Each domain and type, in Java".""")
+    void datagram_sockets_carry_one_datagram_over_ipv4_and_ipv6() throws Exception {
+        String doing = "called NewSocket.open(Domain.INET, Type.DGRAM)";
+        NetworkChannel v4 = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.INET, Type.DGRAM));
+        try (v4) {
+            DatagramChannel channel = mustBeOpen(doing, v4, DatagramChannel.class,
+                    "a DatagramChannel: SOCK_DGRAM is UDP, which Java calls a DatagramChannel");
+            mustRefuseIpv6(doing, channel, "DatagramChannel.open(StandardProtocolFamily.INET)");
+            roundTrip(doing, channel, Probe02.ipv4(), StandardProtocolFamily.INET);
+        }
+
+        Assumptions.assumeTrue(Probe02.hasIpv6Loopback(), "IPv4 datagrams work; this machine cannot bind to the "
+                + "IPv6 loopback ::1, so IPv6 datagrams cannot be tried here");
+        String doing6 = "called NewSocket.open(Domain.INET6, Type.DGRAM)";
+        NetworkChannel v6 = LabCode.call(doing6, LIMIT, () -> NewSocket.open(Domain.INET6, Type.DGRAM));
+        try (v6) {
+            DatagramChannel channel = mustBeOpen(doing6, v6, DatagramChannel.class,
+                    "a DatagramChannel: SOCK_DGRAM is UDP, which Java calls a DatagramChannel");
+            roundTrip(doing6, channel, Probe02.ipv6(), StandardProtocolFamily.INET6);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- impossible
+
+    @Test
+    @Order(5)
+    @Hint("""
+            For PACKET (any type), RAW (any domain) and UNIX + DGRAM, open must not return a channel: throw
+            new UnsupportedOperationException("...") with your own message (not starting with TODO) that names what
+            was asked for (packet, raw, UNIX datagram) and why: the JDK has none, they need root or CAP_NET_RAW, they
+            are not portable. Refuse before opening anything. See "What Java cannot open".""")
+    void sockets_java_cannot_open_are_refused_with_the_reason() throws Exception {
+        Probe02.warmUp();
+        record Impossible(Domain domain, Type type, String mustName) {}
+        var cases = List.of(
+                new Impossible(Domain.PACKET, Type.RAW, "packet"),
+                new Impossible(Domain.PACKET, Type.DGRAM, "packet"),
+                new Impossible(Domain.PACKET, Type.STREAM, "packet"),
+                new Impossible(Domain.INET, Type.RAW, "raw"),
+                new Impossible(Domain.INET6, Type.RAW, "raw"),
+                new Impossible(Domain.UNIX, Type.RAW, "raw"),
+                new Impossible(Domain.UNIX, Type.DGRAM, "datagram"));
+        for (Impossible c : cases) {
+            String doing = "called NewSocket.open(Domain." + c.domain() + ", Type." + c.type() + ")";
+            Set<Inspector.Descriptor> before = Inspector.descriptors();
+            LabCode.Outcome<NetworkChannel> outcome = LabCode.outcome(doing, LIMIT,
+                    () -> NewSocket.open(c.domain(), c.type()));
+            List<Inspector.Descriptor> leaked = Inspector.openedSince(before);
+            if (!outcome.threw()) {
+                Sockets.closeAll(outcome.value());
+                throw CheckFailed.when(doing)
+                        .expected("an UnsupportedOperationException: Java cannot open " + c.domain().cName() + "/"
+                                + c.type().cName())
+                        .got("a channel: " + outcome.value())
+                        .next("open() should refuse this pair before opening anything")
+                        .build();
+            }
+            Throwable thrown = outcome.thrown();
+            if (!(thrown instanceof UnsupportedOperationException)) {
+                throw CheckFailed.when(doing)
+                        .expected("an UnsupportedOperationException with a message that says why")
+                        .got(thrown.getClass().getName() + ": " + thrown.getMessage()
+                                + "\nat " + LabCode.where(thrown.getStackTrace()))
+                        .next("refuse this pair yourself, with your own message, before calling the JDK")
+                        .build();
+            }
+            String message = thrown.getMessage() == null ? "" : thrown.getMessage();
+            String lower = message.toLowerCase(Locale.ROOT);
+            boolean names = lower.contains(c.mustName())
+                    && (c.domain() != Domain.UNIX || c.type() != Type.DGRAM || lower.contains("unix"));
+            boolean why = List.of("root", "cap_net_raw", "privileg", "jdk", "portable", "api").stream()
+                    .anyMatch(lower::contains);
+            if (!names || !why) {
+                throw CheckFailed.when(doing)
+                        .expected("a message that names " + (c.mustName().equals("datagram") ? "UNIX datagram"
+                                : c.mustName()) + " sockets and says why Java cannot open them")
+                        .got("UnsupportedOperationException: " + (message.isEmpty() ? "(no message)" : message))
+                        .next(!names ? "say what was asked for: the learner reading it should see which socket it was"
+                                : "say why: the JDK has no such channel, root or CAP_NET_RAW, not portable")
+                        .build();
+            }
+            if (!leaked.isEmpty()) {
+                throw CheckFailed.when(doing)
+                        .expected("a refusal that opens nothing")
+                        .got("the refusal left " + leaked.size() + " socket descriptor(s) open: " + leaked)
+                        .next("decide to refuse before you open any channel, or close what you opened")
+                        .build();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- program
+
+    @Test
+    @Order(6)
+    @Hint("""
+            Take Inspector.descriptors() before open(), then Inspector.openedSince(before) while the channel is still
+            open, and print "sockfd = " and the fd of the last descriptor in that list. Close the channel before run
+            returns (try-with-resources). See "The program: sockfd = N".""")
+    void the_program_prints_the_descriptor_of_the_socket_it_opened() throws Exception {
+        Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
+        Probe02.warmUp();
+        runAndFindDescriptor("inet", "stream", "SocketChannel");
+        runAndFindDescriptor("inet", "dgram", "DatagramChannel");
+    }
+
+    @Test
+    @Order(7)
+    @Hint("""
+            With a wrong number of arguments or a word that Domain.parse / Type.parse reject, print a line starting
+            with "Usage:" on err and return 2. When open() refuses the pair, print "fail to socket: " and the
+            message on err (catch the exception; no stack trace) and return 1. See "The program: sockfd = N".""")
+    void the_program_explains_bad_arguments_and_sockets_it_cannot_open() {
+        for (String[] args : List.of(new String[0], new String[] {"inet"}, new String[] {"inet", "banana"},
+                new String[] {"bluetooth", "stream"})) {
+            ProgramRun run = ProgramRun.of(NewSocket::run, LIMIT, "", args);
+            boolean usage = run.err().lines().anyMatch(l -> l.strip().toLowerCase(Locale.ROOT).startsWith("usage"));
+            if (run.exitCode() != 2 || !usage || run.hasStackTrace() || run.out().contains("sockfd")) {
+                throw CheckFailed.when("ran the program with arguments " + List.of(args))
+                        .expected("a line starting with \"Usage:\" on stderr, nothing opened, exit code 2")
+                        .got(run.describe())
+                        .next("check args.length first; catch the IllegalArgumentException of Domain.parse / "
+                                + "Type.parse and print the usage instead")
+                        .build();
+            }
+        }
+        ProgramRun run = ProgramRun.of(NewSocket::run, LIMIT, "", "packet", "raw");
+        if (run.exitCode() != 1 || !run.err().contains("fail to socket") || run.hasStackTrace()
+                || !run.err().toLowerCase(Locale.ROOT).contains("packet") || run.out().contains("sockfd =")) {
+            throw CheckFailed.when("ran the program with arguments [packet, raw]")
+                    .expected("\"fail to socket: \" and why on stderr (like C's perror), no stack trace, exit code 1")
+                    .got(run.describe())
+                    .next("catch the UnsupportedOperationException of open() in run")
+                    .build();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- helpers
+
+    private static <T> T mustBeOpen(String doing, NetworkChannel channel, Class<T> kind, String why) {
+        if (channel == null || !kind.isInstance(channel)) {
+            throw CheckFailed.when(doing)
+                    .expected(why)
+                    .got(channel == null ? "null" : "a " + channel.getClass().getName() + ": " + channel)
+                    .next("which channel class each (domain, type) pair maps to, in the lesson's table")
+                    .build();
+        }
+        if (!channel.isOpen()) {
+            throw CheckFailed.when(doing)
+                    .expected("an open channel: open() returns it, the caller closes it")
+                    .got("a channel that is already closed: " + channel)
+                    .next("do not close the channel inside open() (no try-with-resources around the return)")
+                    .build();
+        }
+        return kind.cast(channel);
+    }
+
+    /** An AF_INET channel takes no IPv6 address; a dual-stack one does. */
+    private static void mustRefuseIpv6(String doing, NetworkChannel channel, String call) throws IOException {
+        boolean accepted;
+        try {
+            channel.bind(new InetSocketAddress(InetAddress.getByName("::"), 0));
+            accepted = true;
+        } catch (UnsupportedAddressTypeException expected) {
+            accepted = false;
+        }
+        if (accepted) {
+            throw CheckFailed.when(doing + " and bound it to the IPv6 address [::]:0")
+                    .expected("UnsupportedAddressTypeException: an AF_INET socket speaks IPv4 only")
+                    .got("the bind worked, so your channel is an IPv6 (dual-stack) one: " + channel.getLocalAddress())
+                    .next("pass the protocol family: " + call + ". Without it the JDK opens an IPv6 socket.")
+                    .build();
+        }
+    }
+
+    private static void mustBindTo(String doing, NetworkChannel channel, SocketAddress address, String what) {
+        try {
+            channel.bind(address);
+        } catch (UnsupportedAddressTypeException e) {
+            throw CheckFailed.when(doing + " and bound it to " + what)
+                    .expected("the bind to work")
+                    .got("UnsupportedAddressTypeException: your channel belongs to another protocol family")
+                    .next("the StandardProtocolFamily you pass to open(): it must match the domain")
+                    .build();
+        } catch (IOException e) {
+            throw CheckFailed.when(doing + " and bound it to " + what)
+                    .expected("the bind to work")
+                    .got(e.getClass().getName() + ": " + e.getMessage())
+                    .next("return a fresh channel from open(): not bound, not connected")
+                    .cause(e)
+                    .build();
+        }
+    }
+
+    /**
+     * Connects the learner's bound stream socket to a kit server, and on Linux looks up the connection's row:
+     * an AF_INET socket is listed in /proc/net/tcp, an AF_INET6 one in /proc/net/tcp6.
+     */
+    private static void connectAndLook(String doing, SocketChannel socket, InetAddress host, String table)
+            throws IOException {
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(host, wire, c -> c.send("hi".getBytes(StandardCharsets.UTF_8)))) {
+            var to = new InetSocketAddress(host, server.port());
+            socket.configureBlocking(false);
+            try {
+                socket.connect(to);
+                long end = System.nanoTime() + LIMIT.toNanos();
+                while (!socket.finishConnect()) {
+                    if (System.nanoTime() > end) {
+                        throw new IOException("connect to " + to + " did not finish");
+                    }
+                    Thread.sleep(5);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw CheckFailed.when(doing + ", bound it and connected it to a kit server at " + to)
+                        .expected("the connection to be made")
+                        .got(e.getClass().getName() + ": " + e.getMessage())
+                        .wire(wire)
+                        .next("return a fresh SocketChannel from open(): not connected, not configured")
+                        .build();
+            }
+            if (!Inspector.available()) {
+                return;
+            }
+            int port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
+            Optional<Inspector.Row> row = Inspector.tcp().stream()
+                    .filter(r -> r.local().getPort() == port && r.remote().getPort() == server.port())
+                    .findFirst();
+            if (row.isEmpty() || !row.get().protocol().equals(table)) {
+                throw CheckFailed.when(doing + " and connected it to " + to)
+                        .expected("the connection in /proc/net/" + table)
+                        .got(row.map(r -> "it is in /proc/net/" + r.protocol() + ": " + r)
+                                .orElse("no row for local port " + port))
+                        .wire(wire)
+                        .next("the protocol family you pass to SocketChannel.open()")
+                        .build();
+            }
+        }
+    }
+
+    /** Sends a datagram to the learner's channel from a kit channel, and one back. */
+    private static void roundTrip(String doing, DatagramChannel channel, InetAddress host,
+                                  StandardProtocolFamily family) throws IOException {
+        mustBindTo(doing, channel, new InetSocketAddress(host, 0), host.getHostAddress());
+        try (DatagramChannel peer = DatagramChannel.open(family)) {
+            peer.bind(new InetSocketAddress(host, 0));
+            SocketAddress learner = channel.getLocalAddress();
+            peer.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)), learner);
+            SocketAddress[] from = new SocketAddress[1];
+            String got = Probe02.receive(channel, DATAGRAM_WAIT, from);
+            if (!"ping".equals(got)) {
+                throw CheckFailed.when(doing + ", bound it to " + learner + " and sent it \"ping\" from "
+                                + peer.getLocalAddress())
+                        .expected("your channel to receive \"ping\"")
+                        .got(got == null ? "nothing within " + LabCode.seconds(DATAGRAM_WAIT) : "\"" + got + "\"")
+                        .next("open(" + family + ", DGRAM) must be DatagramChannel.open(StandardProtocolFamily."
+                                + family + ")")
+                        .build();
+            }
+            channel.send(ByteBuffer.wrap("pong".getBytes(StandardCharsets.UTF_8)), from[0]);
+            String back = Probe02.receive(peer, DATAGRAM_WAIT, new SocketAddress[1]);
+            if (!"pong".equals(back)) {
+                throw CheckFailed.when(doing + " and sent \"pong\" from it back to " + from[0])
+                        .expected("the kit's channel to receive \"pong\"")
+                        .got(back == null ? "nothing within " + LabCode.seconds(DATAGRAM_WAIT) : "\"" + back + "\"")
+                        .next("open() should return a plain, unconnected DatagramChannel")
+                        .build();
+            }
+        }
+    }
+
+    private static final Pattern SOCKFD = Pattern.compile("sockfd = (\\d+)");
+
+    private static void runAndFindDescriptor(String domain, String type, String kind) throws Exception {
+        Set<Inspector.Descriptor> before = Inspector.descriptors();
+        var watching = new Probe02.Watching();
+        var err = new java.io.ByteArrayOutputStream();
+        String[] args = {domain, type};
+        String doing = "ran the program with arguments " + List.of(args);
+        int code;
+        try (var out = new PrintStream(watching, true, StandardCharsets.UTF_8);
+             var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = LabCode.call(doing, LIMIT, () -> NewSocket.run(args, java.io.InputStream.nullInputStream(), out, errStream));
+        }
+        String got = "exit code " + code + "\nstdout: " + (watching.text().isEmpty() ? "(nothing)"
+                : Transcript.quote(watching.text())) + "\nstderr: "
+                + (err.size() == 0 ? "(nothing)" : Transcript.quote(err.toString(StandardCharsets.UTF_8)));
+        Probe02.Printed printed = watching.lines().stream().filter(p -> SOCKFD.matcher(p.line()).find())
+                .findFirst().orElse(null);
+        if (code != 0 || printed == null) {
+            throw CheckFailed.when(doing)
+                    .expected("a line \"sockfd = N\" on stdout and exit code 0")
+                    .got(got)
+                    .next("run(): open the socket, find its descriptor with Inspector.openedSince, print it")
+                    .build();
+        }
+        Matcher m = SOCKFD.matcher(printed.line());
+        m.find();
+        int fd = Integer.parseInt(m.group(1));
+        boolean openThen = printed.openThen().stream().anyMatch(d -> d.fd() == fd);
+        boolean newThen = printed.openThen().stream().filter(d -> d.fd() == fd).noneMatch(before::contains);
+        if (!openThen || !newThen) {
+            throw CheckFailed.when(doing)
+                    .expected("N in \"sockfd = N\" to be the socket descriptor the program opened")
+                    .got(printed.line() + "\nbut when that line was printed, "
+                            + (openThen ? "descriptor " + fd + " was a socket that was already open before the run"
+                            : "descriptor " + fd + " was not an open socket of this process")
+                            + "\nsockets open before the run: " + before
+                            + "\nsockets open when the line was printed: " + printed.openThen())
+                    .next("print while the channel is still open, and take the descriptor from "
+                            + "Inspector.openedSince(before), with before taken just before open()")
+                    .build();
+        }
+        if (!watching.text().contains(kind)) {
+            throw CheckFailed.when(doing)
+                    .expected("a line \"type = " + kind + "\"")
+                    .got(got)
+                    .next("print what kind of channel open() gave you")
+                    .build();
+        }
+        List<Inspector.Descriptor> left = Inspector.openedSince(before);
+        if (!left.isEmpty()) {
+            throw CheckFailed.when(doing)
+                    .expected("the program to close its socket before it returns")
+                    .got("still open after run() returned: " + left)
+                    .next("open the channel in a try-with-resources block")
+                    .build();
+        }
+    }
+}
