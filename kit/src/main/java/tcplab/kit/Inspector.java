@@ -43,8 +43,12 @@ public final class Inspector {
             return protocol + " " + text(local) + " → " + text(remote) + " " + state;
         }
 
-        private static String text(InetSocketAddress a) {
+        /** An IPv4 address in a {@code tcp6}/{@code udp6} row is a dual-stack socket's: show it as ::ffff:a.b.c.d. */
+        private String text(InetSocketAddress a) {
             String host = a.getAddress().getHostAddress();
+            if (protocol.endsWith("6") && !host.contains(":")) {
+                host = "::ffff:" + host;
+            }
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
         }
     }
@@ -136,19 +140,43 @@ public final class Inspector {
             return "(" + unavailableReason() + ")";
         }
         int port = localPort(socket);
+        int remote = remotePort(socket);
+        if (port <= 0) {
+            return "(not bound yet: the kernel lists a socket in /proc/net/* once it has a port)";
+        }
         for (Descriptor d : descriptors()) {
             Optional<Row> row = row(d.inode());
-            if (row.isPresent() && row.get().local().getPort() == port && port > 0) {
+            // Match both ends: an accepted socket shares its local port with the listener that accepted it.
+            if (row.isPresent() && row.get().local().getPort() == port
+                    && (remote <= 0 ? row.get().remote().getPort() == 0 : row.get().remote().getPort() == remote)) {
                 return "fd " + d.fd() + ": " + row.get();
             }
         }
-        return port > 0 ? "(no open socket of this process is bound to port " + port + ")"
-                : "(not bound yet: the kernel lists a socket in /proc/net/* once it has a port)";
+        return "(bound to port " + port + ", but not listed: Linux shows a TCP socket in /proc/net/tcp only once it"
+                + " listens or connects)";
     }
 
     /** Prints {@link #describe} — handy in JShell. */
     public static void show(Object socket) {
         System.out.println(describe(socket));
+    }
+
+    /** The peer's port of a connected socket; 0 for a listener, an unconnected socket or a datagram socket. */
+    private static int remotePort(Object socket) {
+        try {
+            if (socket instanceof java.nio.channels.SocketChannel c) {
+                return c.getRemoteAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
+            } else if (socket instanceof Socket s) {
+                return s.isConnected() ? s.getPort() : 0;
+            } else if (socket instanceof java.nio.channels.DatagramChannel c) {
+                return c.getRemoteAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
+            } else if (socket instanceof DatagramSocket s) {
+                return Math.max(0, s.getPort());
+            }
+        } catch (IOException closed) {
+            return 0;
+        }
+        return 0;
     }
 
     private static int localPort(Object socket) {
