@@ -45,13 +45,17 @@ public final class Snippets {
             // so an expression written without a semicolon does not swallow the line after it.
             String pending = "";
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (pending.isBlank() && line.strip().startsWith("/")) {
+                if (pending.isBlank() && line.strip().matches("/[a-z!?-].*")) {
                     problems.add("a jshell /command cannot be checked by the build: " + line.strip());
                     continue;
                 }
                 pending = pending + line + "\n";
                 while (!pending.isBlank()) {
                     SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending);
+                    if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                        pending = "";   // only comments so far
+                        break;
+                    }
                     if (!info.completeness().isComplete()) {
                         break;
                     }
