@@ -8,18 +8,13 @@ import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.LabResult;
 
 /** {@code ./tcplab check NN | --all [--reference] [--report junit|json FILE]}. */
-final class CheckCommand {
-
-    private final Workspace ws;
-    private final PrintStream out;
-    private final PrintStream err;
+final class CheckCommand extends Command {
 
     CheckCommand(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+        super(ws, out, err);
     }
 
+    @Override
     int run(String[] args) throws Exception {
         boolean all = false;
         boolean reference = false;

@@ -4,18 +4,13 @@ import java.io.PrintStream;
 import tcplab.kit.docs.Site;
 
 /** {@code ./tcplab docs}: renders every lesson to HTML and says where the index page is. */
-final class DocsCommand {
-
-    private final Workspace ws;
-    private final PrintStream out;
-    private final PrintStream err;
+final class DocsCommand extends Command {
 
     DocsCommand(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+        super(ws, out, err);
     }
 
+    @Override
     int run(String[] args) throws Exception {
         out.println("Rendering the lessons (about 10 s)…");
         Site.Rendered site = Site.render(ws.root(), ws.siteDir());

@@ -8,18 +8,13 @@ import tcplab.kit.grade.Grader;
 import tcplab.kit.grade.Lab;
 
 /** {@code ./tcplab hint NN}: each check's hint, the one you are stuck on first. */
-final class HintCommand {
-
-    private final Workspace ws;
-    private final PrintStream out;
-    private final PrintStream err;
+final class HintCommand extends Command {
 
     HintCommand(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+        super(ws, out, err);
     }
 
+    @Override
     int run(String[] args) throws Exception {
         Lab lab = Main.lab(ws, args, 0);
         if (!ws.built()) {

@@ -11,23 +11,15 @@ import tcplab.kit.grade.Lab;
  * {@code ./tcplab jshell NN}: JShell with the kit and the learner's own classes on the class path and the lesson's
  * snippets already run, so the learner starts where the lesson left off.
  */
-final class JShellCommand {
-
-    private final Workspace ws;
-    private final PrintStream out;
-    private final PrintStream err;
+final class JShellCommand extends Command {
 
     JShellCommand(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+        super(ws, out, err);
     }
 
+    @Override
     int run(String[] args) throws Exception {
-        if (args.length == 0) {
-            throw new Main.UsageException("which lesson? Give its number, e.g. 01");
-        }
-        Lab lab = ws.lesson(args[0]).orElseThrow(() -> new Main.UsageException("no lesson " + args[0]));
+        Lab lab = lesson(args);
         var classPath = new ArrayList<Path>();
         if (lab.hasLab()) {
             LabBuild.Outcome built = new LabBuild(ws).compile(lab);

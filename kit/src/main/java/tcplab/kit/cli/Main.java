@@ -46,7 +46,7 @@ public final class Main {
         String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (command) {
-                case "status" -> new StatusCommand(ws, out, err).run();
+                case "status" -> new StatusCommand(ws, out, err).run(rest);
                 case "check" -> new CheckCommand(ws, out, err).run(rest);
                 case "watch" -> new WatchCommand(ws, out, err).run(rest);
                 case "hint" -> new HintCommand(ws, out, err).run(rest);

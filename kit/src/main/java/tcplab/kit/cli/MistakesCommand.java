@@ -9,18 +9,13 @@ import tcplab.kit.mistakes.Mistake;
  * {@code ./tcplab mistakes [--update] [NN]}, for maintainers: runs the catalog of known mistakes through the
  * labs' checks and prints how many were caught, each by the check and with the message on record.
  */
-final class MistakesCommand {
-
-    private final Workspace ws;
-    private final PrintStream out;
-    private final PrintStream err;
+final class MistakesCommand extends Command {
 
     MistakesCommand(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+        super(ws, out, err);
     }
 
+    @Override
     int run(String[] args) throws Exception {
         boolean update = List.of(args).contains("--update");
         String only = List.of(args).stream().filter(a -> !a.startsWith("--")).findFirst().orElse(null);

@@ -16,20 +16,16 @@ import tcplab.kit.grade.Lab;
  * learner who committed their own work still gets the original). Asks first, and copies the learner's files to
  * {@code .tcplab/backup/} before touching them: no work is ever lost.
  */
-final class ResetCommand {
+final class ResetCommand extends Command {
 
-    private final Workspace ws;
     private final InputStream in;
-    private final PrintStream out;
-    private final PrintStream err;
 
     ResetCommand(Workspace ws, InputStream in, PrintStream out, PrintStream err) {
-        this.ws = ws;
+        super(ws, out, err);
         this.in = in;
-        this.out = out;
-        this.err = err;
     }
 
+    @Override
     int run(String[] args) throws Exception {
         Lab lab = Main.lab(ws, args, 0);
         boolean yes = args.length > 1 && args[1].equals("--yes");

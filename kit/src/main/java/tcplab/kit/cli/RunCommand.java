@@ -12,18 +12,13 @@ import java.util.stream.Stream;
 import tcplab.kit.grade.Lab;
 
 /** {@code ./tcplab run NN [--reference] ARGS…}: the lab's program, by hand, with the terminal as its input. */
-final class RunCommand {
-
-    private final Workspace ws;
-    private final PrintStream out;
-    private final PrintStream err;
+final class RunCommand extends Command {
 
     RunCommand(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+        super(ws, out, err);
     }
 
+    @Override
     int run(String[] args) throws Exception {
         Lab lab = Main.lab(ws, args, 0);
         boolean reference = args.length > 1 && args[1].equals("--reference");

@@ -13,20 +13,16 @@ import tcplab.kit.grade.Lab;
  * {@code ./tcplab solution NN [--yes]}: the reference code. Freely once the lab passes; before that only after the
  * learner says so, because reading it too early spoils the lab.
  */
-final class SolutionCommand {
+final class SolutionCommand extends Command {
 
-    private final Workspace ws;
     private final InputStream in;
-    private final PrintStream out;
-    private final PrintStream err;
 
     SolutionCommand(Workspace ws, InputStream in, PrintStream out, PrintStream err) {
-        this.ws = ws;
+        super(ws, out, err);
         this.in = in;
-        this.out = out;
-        this.err = err;
     }
 
+    @Override
     int run(String[] args) throws Exception {
         Lab lab = Main.lab(ws, args, 0);
         boolean yes = args.length > 1 && args[1].equals("--yes");

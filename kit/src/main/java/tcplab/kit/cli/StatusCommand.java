@@ -4,19 +4,14 @@ import java.io.PrintStream;
 import tcplab.kit.grade.Lab;
 
 /** {@code ./tcplab}: every lesson with its status, and the one next step. */
-final class StatusCommand {
-
-    private final Workspace ws;
-    private final PrintStream out;
-    private final PrintStream err;
+final class StatusCommand extends Command {
 
     StatusCommand(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+        super(ws, out, err);
     }
 
-    int run() {
+    @Override
+    int run(String[] args) {
         var progress = Progress.load(ws.progressFile(), err);
         out.println("TCP Lab — learn TCP sockets by writing them\n");
         Lab next = null;

@@ -8,18 +8,13 @@ import java.util.concurrent.TimeUnit;
 import tcplab.kit.grade.Lab;
 
 /** {@code ./tcplab watch [NN]}: grades again each time the lab's sources are saved. Ctrl-C stops it. */
-final class WatchCommand {
-
-    private final Workspace ws;
-    private final PrintStream out;
-    private final PrintStream err;
+final class WatchCommand extends Command {
 
     WatchCommand(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+        super(ws, out, err);
     }
 
+    @Override
     int run(String[] args) throws Exception {
         Lab lab = args.length > 0 ? Main.lab(ws, args, 0) : nextLab();
         if (lab == null) {
