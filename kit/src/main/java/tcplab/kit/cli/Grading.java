@@ -61,6 +61,24 @@ public final class Grading {
                 c.status() == CheckResult.Status.SKIPPED ? "  (skipped: " + c.message() + ")" : "");
     }
 
+    /** Text folded at word boundaries to fit a terminal, each later line starting with {@code indent}. */
+    static String wrap(String text, String indent) {
+        var sb = new StringBuilder();
+        int column = indent.length();
+        for (String word : text.strip().split("\\s+")) {
+            if (column + word.length() > 100 && column > indent.length()) {
+                sb.append('\n').append(indent);
+                column = indent.length();
+            } else if (sb.length() > 0) {
+                sb.append(' ');
+                column++;
+            }
+            sb.append(word);
+            column += word.length();
+        }
+        return sb.toString();
+    }
+
     /** Under the checks: the first failure in full, with its hint, and what to do next. */
     public static void printSummary(PrintStream out, Workspace ws, LabResult r, boolean reference) {
         Lab lab = r.lab();
@@ -79,7 +97,7 @@ public final class Grading {
         out.println(first.message().indent(2).stripTrailing());
         if (first.hint() != null) {
             out.println();
-            out.println("  hint: " + first.hint().strip().replace("\n", "\n        "));
+            out.println("  hint: " + wrap(first.hint(), "        "));
         }
         out.println();
         out.printf("%d of %d checks pass. Fix check %d in %s, then run ./tcplab check %s again.%n",

@@ -32,7 +32,7 @@ final class HintCommand extends Command {
                             .generateDisplayNameForMethod(java.util.List.of(), checks, m).replaceAll("\\(\\)$", "");
                     out.println((n == stuck ? "→ " : "  ") + n + ". " + name
                             + (n == stuck ? "   ← your first failing check" : ""));
-                    out.println("     " + (hint == null ? "(no hint)" : hint.value().strip().replace("\n", "\n     ")));
+                    out.println("     " + (hint == null ? "(no hint)" : Grading.wrap(hint.value(), "     ")));
                     out.println();
                 }
             }
