@@ -1,0 +1,163 @@
+package tcplab.lab04;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tcplab.kit.CheckFailed;
+import tcplab.kit.Conversation;
+import tcplab.kit.LabCode;
+import tcplab.kit.ProgramRun;
+import tcplab.kit.ScriptedClient;
+import tcplab.kit.Sockets;
+import tcplab.kit.Transcript;
+
+/**
+ * The learner's server, running in the background while a check plays the client.
+ *
+ * <p>{@code Server.run} goes through {@link LabCode} on a thread of its own (so the check's thread is free to
+ * connect), with an output stream the check watches for the {@code listening on <address>:<port>} line: that is
+ * how a check learns the port when the server was started with port 0. Every kit socket opened through
+ * {@link #connect} is handed to LabCode as something to close if the server never finishes, which is what
+ * unblocks a server stuck in accept or read.
+ */
+final class RunningServer implements AutoCloseable {
+
+    /** The line a server prints once it listens; the port is the number after the last colon. */
+    static final Pattern LISTENING = Pattern.compile("listening on (.*):(\\d+)\\s*$", Pattern.MULTILINE);
+
+    private final List<String> args;
+    private final Duration limit;
+    private final Watched out = new Watched();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final List<AutoCloseable> kitSockets = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+    private RunningServer(List<String> args, Duration limit) {
+        this.args = args;
+        this.limit = limit;
+    }
+
+    /** Starts {@code Server.run(args, …, acceptTimeout, readTimeout)}, giving it {@code limit} in all. */
+    static RunningServer start(Duration limit, Duration acceptTimeout, Duration readTimeout, String... args) {
+        var server = new RunningServer(List.of(args), limit);
+        var outStream = new PrintStream(server.out, true, StandardCharsets.UTF_8);
+        var errStream = new PrintStream(server.err, true, StandardCharsets.UTF_8);
+        AutoCloseable kitSide = () -> Sockets.closeAll(server.kitSockets.toArray(AutoCloseable[]::new));
+        Thread t = new Thread(() -> {
+            try {
+                int code = LabCode.call("ran your server with arguments " + List.of(args), limit,
+                        () -> Server.run(args.clone(), InputStream.nullInputStream(), outStream, errStream,
+                                acceptTimeout, readTimeout),
+                        kitSide);
+                server.exit.complete(code);
+            } catch (Throwable e) {
+                server.exit.completeExceptionally(e);
+            }
+        }, "lab04-server");
+        t.setDaemon(true);
+        t.start();
+        return server;
+    }
+
+    /** Waits for the "listening on …" line and returns the port it names; fails the check if none comes. */
+    int awaitListening(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = LISTENING.matcher(out.text());
+            if (m.find()) {
+                return Integer.parseInt(m.group(2));
+            }
+            if (exit.isDone()) {
+                ProgramRun run = finish();
+                throw CheckFailed.when("started your server with arguments " + args)
+                        .expected("a line \"listening on <address>:<port>\", and then the server waiting for a client")
+                        .got("the server ended without that line:\n" + run.describe())
+                        .next("print the line right after bind, with the port the listener really got "
+                                + "(ServerSocket.getLocalPort()), before accept")
+                        .build();
+            }
+            sleep(5);
+        }
+        throw CheckFailed.when("started your server with arguments " + args)
+                .expected("a line \"listening on <address>:<port>\" within " + LabCode.seconds(limit))
+                .got("stdout so far: " + (out.text().isEmpty() ? "(nothing)" : Transcript.quote(out.text())))
+                .next("print \"listening on \" + address + \":\" + port before you call accept(): accept waits, "
+                        + "and a line printed after it comes too late")
+                .build();
+    }
+
+    /** Connects a kit client to the server; the socket is closed by {@link #close} and by a time-out. */
+    Conversation connect(String host, int port, Transcript wire) {
+        Conversation c = ScriptedClient.connect(host, port, wire, Duration.ofSeconds(2));
+        kitSockets.add(c);
+        return c;
+    }
+
+    /**
+     * Waits for {@code run} to return and gives what it printed. LabCode ends the run within its limit (closing the
+     * kit's sockets to unblock it), so this never waits long; a time-out or an exception fails the check.
+     */
+    ProgramRun finish() {
+        try {
+            int code = exit.get(limit.toMillis() + 5000, TimeUnit.MILLISECONDS);
+            return new ProgramRun(args, code, out.text(), err.toString(StandardCharsets.UTF_8));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the server's thread did not end even after its time limit");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String outSoFar() {
+        return out.text();
+    }
+
+    @Override
+    public void close() {
+        Sockets.closeAll(kitSockets.toArray(AutoCloseable[]::new));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Standard output that the check can read while the server is still running. */
+    private static final class Watched extends OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
