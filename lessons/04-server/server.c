@@ -126,11 +126,21 @@ int main(int argc, char const *argv[])
             memset(answer + start, 0, FRAME - start);
         }
     }
-    if (send(acceptfd, answer, FRAME, 0) == -1) {
-        perror("fail to send");
-        exit(1);
-    }
     // end::reply[]
+
+    // tag::send[]
+    size_t sent = 0;
+    while (sent < FRAME) {                               /* send, like recv, may take only part of the buffer */
+        ssize_t n = send(acceptfd, answer + sent, FRAME - sent, 0);
+        if (n == -1) {
+            perror("fail to send");
+            close(acceptfd);
+            close(listenfd);
+            exit(1);
+        }
+        sent += (size_t) n;
+    }
+    // end::send[]
 
     // tag::close[]
     close(acceptfd);                                     /* ends this one connection: the client reads 0 next */
