@@ -248,17 +248,33 @@ class ServerChecks {
             + "Lesson 04, \"Waiting, but not forever\".")
     void a_silent_client_is_given_up_after_the_read_timeout() {
         var wire = new Transcript("kit client", "your server");
-        try (var server = RunningServer.start(LIMIT, ACCEPT, Duration.ofMillis(300), "127.0.0.1", "0")) {
+        try (var server = RunningServer.start(LIMIT, ACCEPT, Duration.ofMillis(200), "127.0.0.1", "0")) {
             int port = listeningPort(server);
             server.connect("127.0.0.1", port, wire);
             wire.event("kit sends nothing and keeps the connection open");
             ProgramRun run = server.finish();
-            expectPlainError(run, "connected to your server (read timeout 300 ms) and sent nothing", null, wire);
+            expectPlainError(run, "connected to your server (read timeout 200 ms) and sent nothing", null, wire);
         }
     }
 
     @Test
     @Order(10)
+    @Hint("Use the acceptTimeout you are given: listener.setSoTimeout((int) acceptTimeout.toMillis()) before "
+            + "accept(). When no client comes in time, accept throws java.net.SocketTimeoutException: catch it, print "
+            + "one line, close the listener, return 1. Lesson 04, \"Waiting, but not forever\".")
+    void a_server_that_no_client_calls_gives_up_after_the_accept_timeout() {
+        try (var server = RunningServer.start(LIMIT, Duration.ofMillis(200), READ, "127.0.0.1", "0")) {
+            int port = listeningPort(server);
+            ProgramRun run = server.finish();
+            var wire = new Transcript("kit client", "your server");
+            wire.event("no client connected");
+            expectPlainError(run, "started your server (accept timeout 200 ms) and never connected", null, wire);
+            expectNothingLeftAt(port, "your server gave up waiting for a client", wire);
+        }
+    }
+
+    @Test
+    @Order(11)
     @Hint("bind() throws java.net.BindException (\"Address already in use\") when another socket listens on that "
             + "address and port. Catch it, print one line on err that names the address and port, return 1. "
             + "Lesson 04, \"Address already in use\".")
@@ -280,7 +296,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @Hint("Port 0 asks the kernel for any free port during bind. Print the port the listener really got "
             + "(ServerSocket.getLocalPort()), not the 0 you were given. Lesson 04, \"Port 0\".")
     void port_0_gets_a_free_port_and_the_server_says_which() throws IOException {
@@ -302,7 +318,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Hint("Nothing in your server should assume IPv4: InetAddress.getByName(\"::1\") gives an Inet6Address and "
             + "ServerSocket binds it the same way. Lesson 04, \"bind: a known address\".")
     void the_server_works_on_the_IPv6_loopback() throws IOException {
@@ -329,7 +345,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @Hint("Check the arguments before touching the network: exactly two; the address must be an IP address "
             + "(InetAddress.getByName throws UnknownHostException otherwise); the port a number from 0 to 65535 "
             + "(Integer.parseInt throws NumberFormatException for \"abc\"; 70000 must be refused by you, or "
@@ -366,7 +382,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @Hint("Close the accepted socket (it ends the connection: the client reads end of stream) and then the "
             + "listener (the port is free again). try-with-resources closes both, in the right order, even when "
             + "something throws. A socket left open sits in CLOSE_WAIT once the client closes. "
