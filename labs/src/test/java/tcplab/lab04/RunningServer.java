@@ -1,9 +1,12 @@
 package tcplab.lab04;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +45,7 @@ final class RunningServer implements AutoCloseable {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final List<AutoCloseable> kitSockets = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private volatile int port;
 
     private RunningServer(List<String> args, Duration limit) {
         this.args = args;
@@ -53,7 +57,10 @@ final class RunningServer implements AutoCloseable {
         var server = new RunningServer(List.of(args), limit);
         var outStream = new PrintStream(server.out, true, StandardCharsets.UTF_8);
         var errStream = new PrintStream(server.err, true, StandardCharsets.UTF_8);
-        AutoCloseable kitSide = () -> Sockets.closeAll(server.kitSockets.toArray(AutoCloseable[]::new));
+        AutoCloseable kitSide = () -> {
+            Sockets.closeAll(server.kitSockets.toArray(AutoCloseable[]::new));
+            server.poke();
+        };
         Thread t = new Thread(() -> {
             try {
                 int code = LabCode.call("ran your server with arguments " + List.of(args), limit,
@@ -76,7 +83,8 @@ final class RunningServer implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(out.text());
             if (m.find()) {
-                return Integer.parseInt(m.group(2));
+                port = Integer.parseInt(m.group(2));
+                return port;
             }
             if (exit.isDone()) {
                 ProgramRun run = finish();
@@ -125,13 +133,44 @@ final class RunningServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Unblocks a server stuck in accept(): nothing but a connection (or closing the listener, which only the
+     * server holds) ends an accept without a timeout. The poke connects and resets at once, so a server that then
+     * reads sees "Connection reset" or end of stream and can return.
+     */
+    private void poke() {
+        if (port <= 0) {
+            return;
+        }
+        try (var s = new Socket()) {
+            s.connect(new InetSocketAddress(args.get(0), port), 200);
+            s.setSoLinger(true, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // Nobody listens any more: nothing to unblock.
+        }
+    }
+
     String outSoFar() {
         return out.text();
     }
 
+    /** Both streams so far, for a failure message written while the server may still run. */
+    String printedSoFar() {
+        String e;
+        synchronized (err) {
+            e = err.toString(StandardCharsets.UTF_8);
+        }
+        return "stdout " + (out.text().isEmpty() ? "(nothing)" : Transcript.quote(out.text()))
+                + ", stderr " + (e.isEmpty() ? "(nothing)" : Transcript.quote(e));
+    }
+
+    /** Closes the kit's sockets and, if the server is still running (a check failed early), unblocks it. */
     @Override
     public void close() {
         Sockets.closeAll(kitSockets.toArray(AutoCloseable[]::new));
+        if (!exit.isDone()) {
+            poke();
+        }
     }
 
     private static void sleep(long millis) {

@@ -164,8 +164,8 @@ class ServerChecks {
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
             int port = listeningPort(server);
             Conversation c = server.connect("127.0.0.1", port, wire);
-            c.send(Frame.of("hello"));
-            expectAnswer(c, "hello *_*", wire);
+            send(c, () -> c.send(Frame.of("hello")), wire);
+            expectAnswer(c, "hello *_*", wire, server);
             ProgramRun run = server.finish();
             expectExit0(run, wire);
             if (!run.out().lines().anyMatch(l -> l.equals("from client: hello"))) {
@@ -190,8 +190,8 @@ class ServerChecks {
             int port = listeningPort(server);
             Conversation c = server.connect("127.0.0.1", port, wire);
             int clientPort = c.socket().getLocalPort();
-            c.send(Frame.of("who am I?"));
-            expectAnswer(c, "who am I? *_*", wire);
+            send(c, () -> c.send(Frame.of("who am I?")), wire);
+            expectAnswer(c, "who am I? *_*", wire, server);
             ProgramRun run = server.finish();
             Matcher m = PEER.matcher(run.out());
             String expected = "ip:127.0.0.1, port:" + clientPort;
@@ -215,8 +215,8 @@ class ServerChecks {
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
             int port = listeningPort(server);
             Conversation c = server.connect("127.0.0.1", port, wire);
-            c.sendInPieces(Frame.of("piece by piece"), 1, Duration.ofMillis(1));
-            expectAnswer(c, "piece by piece *_*", wire);
+            send(c, () -> c.sendInPieces(Frame.of("piece by piece"), 1, Duration.ofMillis(1)), wire);
+            expectAnswer(c, "piece by piece *_*", wire, server);
             expectExit0(server.finish(), wire);
         }
     }
@@ -311,8 +311,8 @@ class ServerChecks {
                         .build();
             }
             Conversation c = server.connect("127.0.0.1", port, wire);
-            c.send(Frame.of("zero"));
-            expectAnswer(c, "zero *_*", wire);
+            send(c, () -> c.send(Frame.of("zero")), wire);
+            expectAnswer(c, "zero *_*", wire, server);
             expectExit0(server.finish(), wire);
         }
     }
@@ -328,8 +328,8 @@ class ServerChecks {
             int port = listeningPort(server);
             Conversation c = server.connect("::1", port, wire);
             int clientPort = c.socket().getLocalPort();
-            c.send(Frame.of("over IPv6"));
-            expectAnswer(c, "over IPv6 *_*", wire);
+            send(c, () -> c.send(Frame.of("over IPv6")), wire);
+            expectAnswer(c, "over IPv6 *_*", wire, server);
             ProgramRun run = server.finish();
             expectExit0(run, wire);
             Matcher m = PEER.matcher(run.out());
@@ -393,10 +393,21 @@ class ServerChecks {
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
             int port = listeningPort(server);
             Conversation c = server.connect("127.0.0.1", port, wire);
-            c.send(Frame.of("bye"));
-            expectAnswer(c, "bye *_*", wire);
+            send(c, () -> c.send(Frame.of("bye")), wire);
+            expectAnswer(c, "bye *_*", wire, server);
             expectExit0(server.finish(), wire);
-            c.read(1, Duration.ofMillis(500)); // end of stream here means the server closed the connection
+            // Right away: a listener your code forgot stays open only until the garbage collector closes it.
+            expectNothingLeftAt(port, "let your server serve one client and return", wire);
+            Conversation.Received end = c.read(1, Duration.ofMillis(500));
+            if (end.ending() != Conversation.Ending.CLOSED) {
+                throw CheckFailed.when("read on after your server's answer, once run had returned")
+                        .expected("end of stream: your server closed the connection")
+                        .got(end.ending() == Conversation.Ending.TIMED_OUT ? "nothing: the connection is still open "
+                                + "(the kernel has " + Inspector.tcpRowsFor(port) + ")" : "ending " + end.ending())
+                        .wire(wire)
+                        .next("close the accepted socket before run returns: try (Socket client = ...) { ... }")
+                        .build();
+            }
             c.close();
             expectNothingLeftAt(port, "served one client and the kit closed its side", wire);
         }
@@ -421,7 +432,21 @@ class ServerChecks {
         return port;
     }
 
-    private static void expectAnswer(Conversation c, String text, Transcript wire) throws IOException {
+    private interface Sending {
+        void send() throws IOException;
+    }
+
+    /** Sends; if the server already closed or reset, notes it on the wire and lets the answer check explain. */
+    private static void send(Conversation c, Sending sending, Transcript wire) {
+        try {
+            sending.send();
+        } catch (IOException e) {
+            wire.event("the kit could not send everything: " + e.getMessage() + " (your server closed or reset)");
+        }
+    }
+
+    private static void expectAnswer(Conversation c, String text, Transcript wire, RunningServer server)
+            throws IOException {
         Conversation.Received r = c.read(Frame.SIZE, ANSWER);
         byte[] expected = Frame.of(text);
         if (!Arrays.equals(expected, r.bytes())) {
@@ -435,8 +460,12 @@ class ServerChecks {
                                 case RESET -> "your server reset the connection";
                             })
                     .wire(wire)
-                    .next(r.bytes().length == 0 ? "did your server write its answer on the ACCEPTED socket?"
+                    .next((r.bytes().length == 0 && r.ending() == Conversation.Ending.CLOSED
+                            ? "your server closed without answering. Did it read all 128 bytes (one read() may "
+                            + "bring just one)? Did it write on the ACCEPTED socket?"
+                            : r.bytes().length == 0 ? "did your server write its answer on the ACCEPTED socket?"
                             : "send frame(reply(text)): always 128 bytes, zeros after the text")
+                            + "\nyour server printed so far: " + server.printedSoFar())
                     .build();
         }
     }
@@ -478,20 +507,24 @@ class ServerChecks {
             return;
         }
         List<String> left = List.of();
-        for (int i = 0; i < 20; i++) { // the kernel moves a closed socket on at once; give it a few milliseconds
+        for (int i = 0; i < 5; i++) { // an ESTABLISHED row may need a moment to see the kit's FIN; the rest cannot
             left = Inspector.tcpStatesAt(port).stream()
                     .filter(s -> s.equals("LISTEN") || s.equals("ESTABLISHED") || s.equals("CLOSE_WAIT")).toList();
             if (left.isEmpty()) {
                 return;
             }
-            sleep(10);
+            if (!left.stream().allMatch("ESTABLISHED"::equals)) {
+                break;
+            }
+            sleep(5);
         }
         throw CheckFailed.when(doing)
                 .expected("no socket of your server left on port " + port + " (TIME_WAIT is fine)")
                 .got("the kernel still has: " + Inspector.tcpRowsFor(port))
                 .wire(wire)
                 .next(left.contains("LISTEN") ? "close the listening socket before run returns"
-                        : "close the accepted socket: CLOSE_WAIT means the client closed and you never did")
+                        : "close the accepted socket before run returns: a socket still ESTABLISHED, or in "
+                        + "CLOSE_WAIT once the client has closed, is one your code never closed")
                 .build();
     }
 
