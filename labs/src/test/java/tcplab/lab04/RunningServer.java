@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tcplab.kit.CheckFailed;
 import tcplab.kit.Conversation;
+import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.ScriptedClient;
@@ -46,6 +47,7 @@ final class RunningServer implements AutoCloseable {
     private final List<AutoCloseable> kitSockets = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile int port;
+    private volatile List<Inspector.Row> rowsAtReturn = List.of();
 
     private RunningServer(List<String> args, Duration limit) {
         this.args = args;
@@ -64,8 +66,12 @@ final class RunningServer implements AutoCloseable {
         Thread t = new Thread(() -> {
             try {
                 int code = LabCode.call("ran your server with arguments " + List.of(args), limit,
-                        () -> Server.run(args.clone(), InputStream.nullInputStream(), outStream, errStream,
-                                acceptTimeout, readTimeout),
+                        () -> {
+                            int exitCode = Server.run(args.clone(), InputStream.nullInputStream(), outStream, errStream,
+                                    acceptTimeout, readTimeout);
+                            server.snapshot();
+                            return exitCode;
+                        },
                         kitSide);
                 server.exit.complete(code);
             } catch (Throwable e) {
@@ -131,6 +137,21 @@ final class RunningServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * What the kernel had on the server's port the moment {@code run} returned. Taken at once, on the server's own
+     * thread: a socket the learner forgot to close is closed anyway by the garbage collector, at some later time.
+     */
+    private void snapshot() {
+        if (port > 0 && Inspector.available()) {
+            rowsAtReturn = Inspector.tcpRowsFor(port);
+        }
+    }
+
+    /** The TCP rows with the server's port, as they were when {@code run} returned (after {@link #finish}). */
+    List<Inspector.Row> rowsAtReturn() {
+        return rowsAtReturn;
     }
 
     /**

@@ -237,7 +237,7 @@ class ServerChecks {
             c.close();
             ProgramRun run = server.finish();
             expectPlainError(run, "connected to your server and closed without sending a byte", "0", wire);
-            expectNothingLeftAt(port, "your server ended after the client left", wire);
+            expectNothingLeftAt(server, port, "let your server see the client leave", wire);
         }
     }
 
@@ -269,7 +269,7 @@ class ServerChecks {
             var wire = new Transcript("kit client", "your server");
             wire.event("no client connected");
             expectPlainError(run, "started your server (accept timeout 200 ms) and never connected", null, wire);
-            expectNothingLeftAt(port, "your server gave up waiting for a client", wire);
+            expectNothingLeftAt(server, port, "let your server give up waiting for a client", wire);
         }
     }
 
@@ -396,8 +396,7 @@ class ServerChecks {
             send(c, () -> c.send(Frame.of("bye")), wire);
             expectAnswer(c, "bye *_*", wire, server);
             expectExit0(server.finish(), wire);
-            // Right away: a listener your code forgot stays open only until the garbage collector closes it.
-            expectNothingLeftAt(port, "let your server serve one client and return", wire);
+            expectNothingLeftAt(server, port, "let your server serve one client and return", wire);
             Conversation.Received end = c.read(1, Duration.ofMillis(500));
             if (end.ending() != Conversation.Ending.CLOSED) {
                 throw CheckFailed.when("read on after your server's answer, once run had returned")
@@ -409,7 +408,6 @@ class ServerChecks {
                         .build();
             }
             c.close();
-            expectNothingLeftAt(port, "served one client and the kit closed its side", wire);
         }
     }
 
@@ -501,28 +499,28 @@ class ServerChecks {
         }
     }
 
-    /** No LISTEN, ESTABLISHED or CLOSE_WAIT socket with local port {@code port} (TIME_WAIT is the closer's due). */
-    private static void expectNothingLeftAt(int port, String doing, Transcript wire) {
+    /**
+     * When {@code run} returned, no socket of the server was left on {@code port}: no LISTEN, no ESTABLISHED, no
+     * CLOSE_WAIT (FIN_WAIT and TIME_WAIT are what a socket that closed first goes through).
+     */
+    private static void expectNothingLeftAt(RunningServer server, int port, String doing, Transcript wire) {
         if (!Inspector.available()) {
             return;
         }
-        List<String> left = List.of();
-        for (int i = 0; i < 5; i++) { // an ESTABLISHED row may need a moment to see the kit's FIN; the rest cannot
-            left = Inspector.tcpStatesAt(port).stream()
-                    .filter(s -> s.equals("LISTEN") || s.equals("ESTABLISHED") || s.equals("CLOSE_WAIT")).toList();
-            if (left.isEmpty()) {
-                return;
-            }
-            if (!left.stream().allMatch("ESTABLISHED"::equals)) {
-                break;
-            }
-            sleep(5);
+        List<Inspector.Row> left = server.rowsAtReturn().stream()
+                .filter(r -> r.local().getPort() == port)
+                .filter(r -> r.state().equals("LISTEN") || r.state().equals("ESTABLISHED")
+                        || r.state().equals("CLOSE_WAIT"))
+                .toList();
+        if (left.isEmpty()) {
+            return;
         }
+        boolean listening = left.stream().anyMatch(r -> r.state().equals("LISTEN"));
         throw CheckFailed.when(doing)
-                .expected("no socket of your server left on port " + port + " (TIME_WAIT is fine)")
-                .got("the kernel still has: " + Inspector.tcpRowsFor(port))
+                .expected("no socket of your server left open on port " + port + " when run returned")
+                .got("the kernel still had: " + left)
                 .wire(wire)
-                .next(left.contains("LISTEN") ? "close the listening socket before run returns"
+                .next(listening ? "close the listening socket before run returns (try-with-resources)"
                         : "close the accepted socket before run returns: a socket still ESTABLISHED, or in "
                         + "CLOSE_WAIT once the client has closed, is one your code never closed")
                 .build();
@@ -548,14 +546,6 @@ class ServerChecks {
 
     private static int utf8(String s) {
         return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A stream that hands out one byte per read, like a network that delivers a frame in 128 pieces. */
