@@ -35,6 +35,17 @@ int main(int argc, char const *argv[])
     }
     // end::socket[]
 
+    // tag::reuseaddr[]
+#ifdef REUSEADDR
+    /* Built with -DREUSEADDR: allow bind over a TIME_WAIT that the last run left on this port. */
+    int on = 1;
+    if (setsockopt(listenfd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1) {
+        perror("fail to setsockopt");
+        exit(1);
+    }
+#endif
+    // end::reuseaddr[]
+
     // tag::bind[]
     struct sockaddr_in serveraddr;
     memset(&serveraddr, 0, sizeof serveraddr);
