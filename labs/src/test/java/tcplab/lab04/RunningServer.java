@@ -1,0 +1,223 @@
+package tcplab.lab04;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tcplab.kit.CheckFailed;
+import tcplab.kit.Conversation;
+import tcplab.kit.Inspector;
+import tcplab.kit.LabCode;
+import tcplab.kit.ProgramRun;
+import tcplab.kit.ScriptedClient;
+import tcplab.kit.Sockets;
+import tcplab.kit.Transcript;
+
+/**
+ * The learner's server, running in the background while a check plays the client.
+ *
+ * <p>{@code Server.run} goes through {@link LabCode} on a thread of its own (so the check's thread is free to
+ * connect), with an output stream the check watches for the {@code listening on <address>:<port>} line: that is
+ * how a check learns the port when the server was started with port 0. Every kit socket opened through
+ * {@link #connect} is handed to LabCode as something to close if the server never finishes, which is what
+ * unblocks a server stuck in accept or read.
+ */
+final class RunningServer implements AutoCloseable {
+
+    /** The line a server prints once it listens; the port is the number after the last colon. */
+    static final Pattern LISTENING = Pattern.compile("listening on (.*):(\\d+)\\s*$", Pattern.MULTILINE);
+
+    private final List<String> args;
+    private final Duration limit;
+    private final Watched out = new Watched();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final List<AutoCloseable> kitSockets = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private volatile int port;
+    private volatile List<Inspector.Row> rowsAtReturn = List.of();
+
+    private RunningServer(List<String> args, Duration limit) {
+        this.args = args;
+        this.limit = limit;
+    }
+
+    /** Starts {@code Server.run(args, …, acceptTimeout, readTimeout)}, giving it {@code limit} in all. */
+    static RunningServer start(Duration limit, Duration acceptTimeout, Duration readTimeout, String... args) {
+        var server = new RunningServer(List.of(args), limit);
+        var outStream = new PrintStream(server.out, true, StandardCharsets.UTF_8);
+        var errStream = new PrintStream(server.err, true, StandardCharsets.UTF_8);
+        AutoCloseable kitSide = () -> {
+            Sockets.closeAll(server.kitSockets.toArray(AutoCloseable[]::new));
+            server.poke();
+        };
+        Thread t = new Thread(() -> {
+            try {
+                int code = LabCode.call("ran your server with arguments " + List.of(args), limit,
+                        () -> {
+                            int exitCode = Server.run(args.clone(), InputStream.nullInputStream(), outStream, errStream,
+                                    acceptTimeout, readTimeout);
+                            server.snapshot();
+                            return exitCode;
+                        },
+                        kitSide);
+                server.exit.complete(code);
+            } catch (Throwable e) {
+                server.exit.completeExceptionally(e);
+            }
+        }, "lab04-server");
+        t.setDaemon(true);
+        t.start();
+        return server;
+    }
+
+    /** Waits for the "listening on …" line and returns the port it names; fails the check if none comes. */
+    int awaitListening(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = LISTENING.matcher(out.text());
+            if (m.find()) {
+                port = Integer.parseInt(m.group(2));
+                return port;
+            }
+            if (exit.isDone()) {
+                ProgramRun run = finish();
+                throw CheckFailed.when("started your server with arguments " + args)
+                        .expected("a line \"listening on <address>:<port>\", and then the server waiting for a client")
+                        .got("the server ended without that line:\n" + run.describe())
+                        .next("print the line right after bind, with the port the listener really got "
+                                + "(ServerSocket.getLocalPort()), before accept")
+                        .build();
+            }
+            sleep(5);
+        }
+        throw CheckFailed.when("started your server with arguments " + args)
+                .expected("a line \"listening on <address>:<port>\" within " + LabCode.seconds(limit))
+                .got("stdout so far: " + (out.text().isEmpty() ? "(nothing)" : Transcript.quote(out.text())))
+                .next("print \"listening on \" + address + \":\" + port before you call accept(): accept waits, "
+                        + "and a line printed after it comes too late")
+                .build();
+    }
+
+    /** Connects a kit client to the server; the socket is closed by {@link #close} and by a time-out. */
+    Conversation connect(String host, int port, Transcript wire) {
+        Conversation c = ScriptedClient.connect(host, port, wire, Duration.ofSeconds(2));
+        kitSockets.add(c);
+        return c;
+    }
+
+    /**
+     * Waits for {@code run} to return and gives what it printed. LabCode ends the run within its limit (closing the
+     * kit's sockets to unblock it), so this never waits long; a time-out or an exception fails the check.
+     */
+    ProgramRun finish() {
+        try {
+            int code = exit.get(limit.toMillis() + 5000, TimeUnit.MILLISECONDS);
+            return new ProgramRun(args, code, out.text(), err.toString(StandardCharsets.UTF_8));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the server's thread did not end even after its time limit");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * What the kernel had on the server's port the moment {@code run} returned. Taken at once, on the server's own
+     * thread: a socket the learner forgot to close is closed anyway by the garbage collector, at some later time.
+     */
+    private void snapshot() {
+        if (port > 0 && Inspector.available()) {
+            rowsAtReturn = Inspector.tcpRowsFor(port);
+        }
+    }
+
+    /** The TCP rows with the server's port, as they were when {@code run} returned (after {@link #finish}). */
+    List<Inspector.Row> rowsAtReturn() {
+        return rowsAtReturn;
+    }
+
+    /**
+     * Unblocks a server stuck in accept(): nothing but a connection (or closing the listener, which only the
+     * server holds) ends an accept without a timeout. The poke connects and resets at once, so a server that then
+     * reads sees "Connection reset" or end of stream and can return.
+     */
+    private void poke() {
+        if (port <= 0) {
+            return;
+        }
+        try (var s = new Socket()) {
+            s.connect(new InetSocketAddress(args.get(0), port), 200);
+            s.setSoLinger(true, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // Nobody listens any more: nothing to unblock.
+        }
+    }
+
+    String outSoFar() {
+        return out.text();
+    }
+
+    /** Both streams so far, for a failure message written while the server may still run. */
+    String printedSoFar() {
+        String e;
+        synchronized (err) {
+            e = err.toString(StandardCharsets.UTF_8);
+        }
+        return "stdout " + (out.text().isEmpty() ? "(nothing)" : Transcript.quote(out.text()))
+                + ", stderr " + (e.isEmpty() ? "(nothing)" : Transcript.quote(e));
+    }
+
+    /** Closes the kit's sockets and, if the server is still running (a check failed early), unblocks it. */
+    @Override
+    public void close() {
+        Sockets.closeAll(kitSockets.toArray(AutoCloseable[]::new));
+        if (!exit.isDone()) {
+            poke();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Standard output that the check can read while the server is still running. */
+    private static final class Watched extends OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package tcplab.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tcplab.lab04.Server;
+
+/**
+ * The lessons' C programs and the Java reference programs speak the same 128-byte frame protocol: proven by
+ * running them against each other. The C client ({@code lessons/03-client/client.c}) and the C server
+ * ({@code lessons/04-server/server.c}) are compiled with {@code cc}, warning-free, into {@code target/c-interop};
+ * the Java side runs in-process through the programs' {@code run} methods.
+ *
+ * <p>Skipped as a whole where there is no C compiler; the parts that need lesson 03's client are skipped while
+ * that lesson is not in the tree. The Java client is found by name ({@code tcplab.lab03.Client}), so this class
+ * compiles with or without lesson 03.
+ */
+@Timeout(60)
+class CInteropTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final Pattern LISTENING = Pattern.compile("listening on (.*):(\\d+)\\s*$", Pattern.MULTILINE);
+
+    private static Path bin;
+    private static Path cServer;
+    private static Path cClient; // null while lesson 03's client.c is not in the tree
+
+    private final List<Process> processes = new ArrayList<>();
+    private final Map<Process, String> outputs = new HashMap<>();
+
+    @BeforeAll
+    static void compile() throws Exception {
+        Assumptions.assumeTrue(hasCompiler(), "no C compiler: `cc --version` did not run, so the C interop tests "
+                + "are skipped (install gcc or clang to run them)");
+        Path root = repositoryRoot();
+        bin = Path.of("target", "c-interop").toAbsolutePath();
+        Files.createDirectories(bin);
+        cServer = cc(root.resolve("lessons/04-server/server.c"), "server");
+        Path client = root.resolve("lessons/03-client/client.c");
+        cClient = Files.exists(client) ? cc(client, "client") : null;
+    }
+
+    @AfterEach
+    void killProcesses() throws InterruptedException {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void the_C_client_talks_to_the_Java_server() throws Exception {
+        assumeClient();
+        var out = new Watched();
+        var err = new ByteArrayOutputStream();
+        var server = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Server.run(new String[] {"127.0.0.1", "0"}, InputStream.nullInputStream(),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8), LIMIT, LIMIT);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        int port = awaitPort(out::text, "the Java server");
+
+        Finished client = finish(start("hello\n", cClient.toString(), "127.0.0.1", String.valueOf(port)));
+
+        assertEquals(0, client.exit, "C client: " + client);
+        assertTrue(client.out.contains("from server: hello *_*"), "C client: " + client);
+        int serverExit = server.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(0, serverExit, "Java server stderr: " + err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.text().contains("from client: hello"), "Java server stdout: " + out.text());
+    }
+
+    @Test
+    void the_Java_client_talks_to_the_C_server() throws Exception {
+        Method run = javaClientRun();
+        Process server = start("", cServer.toString(), "127.0.0.1", "0");
+        int port = awaitPort(() -> read(stdoutOf(server)), "the C server");
+
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        var in = new ByteArrayInputStream("hi\n".getBytes(StandardCharsets.UTF_8));
+        var client = CompletableFuture.supplyAsync(() -> {
+            try {
+                return (Integer) run.invoke(null, new String[] {"127.0.0.1", String.valueOf(port)}, in,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
+            }
+        });
+        int clientExit = client.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        String clientOut = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, clientExit, "Java client stderr: " + err.toString(StandardCharsets.UTF_8));
+        assertTrue(clientOut.contains("from server: hi *_*"), "Java client stdout: " + clientOut);
+
+        Finished c = finish(server);
+        assertEquals(0, c.exit, "C server: " + c);
+        assertTrue(c.out.contains("from client: hi"), "C server: " + c);
+    }
+
+    @Test
+    void the_C_client_talks_to_the_C_server_in_Chinese() throws Exception {
+        assumeClient();
+        Process server = start("", cServer.toString(), "127.0.0.1", "0");
+        int port = awaitPort(() -> read(stdoutOf(server)), "the C server");
+
+        Finished client = finish(start("你好，世界\n", cClient.toString(), "127.0.0.1", String.valueOf(port)));
+        assertEquals(0, client.exit, "C client: " + client);
+        assertTrue(client.out.contains("from server: 你好，世界 *_*"), "C client: " + client);
+
+        Finished s = finish(server);
+        assertEquals(0, s.exit, "C server: " + s);
+        assertTrue(s.out.contains("from client: 你好，世界"), "C server: " + s);
+        Matcher peer = Pattern.compile("ip:127\\.0\\.0\\.1, port:(\\d+)").matcher(s.out);
+        assertTrue(peer.find() && Integer.parseInt(peer.group(1)) > 0, "C server: " + s);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private record Finished(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
+        }
+    }
+
+    private static void assumeClient() {
+        Assumptions.assumeTrue(cClient != null,
+                "lessons/03-client/client.c is not in this tree (lesson 03 not merged yet)");
+    }
+
+    /** {@code tcplab.lab03.Client.run(String[], InputStream, PrintStream, PrintStream)}, or a skip. */
+    private static Method javaClientRun() {
+        try {
+            Class<?> client = Class.forName("tcplab.lab03.Client");
+            return client.getMethod("run", String[].class, InputStream.class, PrintStream.class, PrintStream.class);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            Assumptions.abort("the reference tcplab.lab03.Client is not in this tree (lesson 03 not merged yet)");
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts a process with {@code stdin} as its input; stdout and stderr go to files beside the binaries. */
+    private Process start(String stdin, String... command) throws IOException {
+        String name = Path.of(command[0]).getFileName() + "-" + System.nanoTime();
+        var pb = new ProcessBuilder(command)
+                .redirectOutput(bin.resolve(name + ".out").toFile())
+                .redirectError(bin.resolve(name + ".err").toFile());
+        Process p = pb.start();
+        processes.add(p);
+        outputs.put(p, name);
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        return p;
+    }
+
+    private Path stdoutOf(Process p) {
+        return bin.resolve(outputs.get(p) + ".out");
+    }
+
+    private Path stderrOf(Process p) {
+        return bin.resolve(outputs.get(p) + ".err");
+    }
+
+    /** Waits for {@code p} to end (killing it after the limit) and collects its exit code and output. */
+    private Finished finish(Process p) throws Exception {
+        if (!p.waitFor(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            fail("process did not end within " + LIMIT.toSeconds() + " s; stdout: " + read(stdoutOf(p))
+                    + "\nstderr: " + read(stderrOf(p)));
+        }
+        return new Finished(p.exitValue(), read(stdoutOf(p)), read(stderrOf(p)));
+    }
+
+    private interface Text {
+        String get() throws IOException;
+    }
+
+    private static int awaitPort(Text output, String who) throws Exception {
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = LISTENING.matcher(output.get());
+            if (m.find()) {
+                return Integer.parseInt(m.group(2));
+            }
+            Thread.sleep(10);
+        }
+        return fail(who + " printed no \"listening on\" line within " + LIMIT.toSeconds() + " s: " + output.get());
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+
+    private static boolean hasCompiler() {
+        try {
+            Process p = new ProcessBuilder("cc", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Compiles {@code source} warning-free into {@code bin/name}. */
+    private static Path cc(Path source, String name) throws Exception {
+        Path exe = bin.resolve(name);
+        Process p = new ProcessBuilder("cc", "-Wall", "-Wextra", "-O2", "-o", exe.toString(), source.toString())
+                .redirectErrorStream(true).start();
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("cc did not finish compiling " + source + " within 60 s");
+        }
+        assertEquals(0, p.exitValue(), "cc failed on " + source + ":\n" + output);
+        assertTrue(output.isBlank(), "cc warned about " + source + ":\n" + output);
+        return exe;
+    }
+
+    /** The folder with {@code lessons/}: the module's parent when Maven runs the tests in {@code solutions/}. */
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("lessons"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            fail("cannot find the lessons/ folder above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** Standard output the test can read while the server still runs. */
+    private static final class Watched extends OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
