@@ -192,6 +192,15 @@ class CloseChecks {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
             server.stop();
+            // Java's close() returns at once; the thread blocked in accept() is woken and lets go of the kernel's
+            // socket as it leaves. Wait for that, or a connect in between could still be taken into the backlog.
+            if (!server.awaitStopped(WAIT)) {
+                throw CheckFailed.when("called stop() on a server with no client and waited " + LabCode.seconds(WAIT))
+                        .expected("the server's thread to end").got("it is still running")
+                        .next("serve(): when accept() throws and the listener is closed, return.\n"
+                                + server.logForMessage())
+                        .build();
+            }
             try (var late = new Socket()) {
                 late.connect(new InetSocketAddress(HOST, port), (int) WAIT.toMillis());
                 wire.event("kit connected after stop(): the kernel still had a listener on " + port);
@@ -200,7 +209,9 @@ class CloseChecks {
                 Received r = c.read(Frame.SIZE, Duration.ofMillis(300));
                 throw CheckFailed.when("called stop() and then connected to port " + port)
                         .expected("\"Connection refused\": no listener, no new connection")
-                        .got("the connection was accepted" + (r.bytes().length > 0 ? " and even answered" : ""))
+                        .got("the connection was accepted" + (r.bytes().length > 0 ? " and even answered" : "")
+                                + (Inspector.available() ? "\nthe kernel's rows for port " + port + ": "
+                                + Inspector.tcpRowsFor(port) : ""))
                         .wire(wire)
                         .next("stop(): close the ServerSocket (listener.close()).")
                         .build();
@@ -298,7 +309,7 @@ class CloseChecks {
             try (var next = connect(port)) {
                 exchange(server, next, "am I served?");
             }
-            expectOneLineLog(server, "a client reset its connection");
+            expectOneLineLog(server, "made a client reset its connection");
         }
     }
 
@@ -326,7 +337,7 @@ class CloseChecks {
             try (var next = connect(port)) {
                 exchange(server, next, "next, please");
             }
-            expectOneLineLog(server, "a client left in the middle of a frame");
+            expectOneLineLog(server, "made a client leave in the middle of a frame");
         }
     }
 
@@ -356,7 +367,7 @@ class CloseChecks {
                             .build();
                 }
             }
-            expectOneLineLog(server, "a client said nothing for the read timeout");
+            expectOneLineLog(server, "left a client silent for the read timeout");
         }
     }
 
@@ -450,14 +461,14 @@ class CloseChecks {
     private static void expectOneLineLog(ServerUnderCheck server, String what) {
         String log = server.log();
         if (log.isBlank()) {
-            throw CheckFailed.when(what + " and the next client was served")
+            throw CheckFailed.when(what + ", then served the next client")
                     .expected("one line about it in your server's log (the PrintStream given to start)")
                     .got("(your server's log is empty)")
                     .next("converse(): in the catch for IOException, log.println(who + \": \" + e.getMessage()).")
                     .build();
         }
         if (server.logHasStackTrace()) {
-            throw CheckFailed.when(what + " and the next client was served")
+            throw CheckFailed.when(what + ", then served the next client")
                     .expected("one plain line about it in your server's log")
                     .got(server.logForMessage())
                     .next("print the exception's message, not its stack trace: a reset client is routine.")

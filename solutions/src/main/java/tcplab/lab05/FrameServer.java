@@ -70,6 +70,7 @@ public final class FrameServer implements AutoCloseable {
         return listener.getLocalPort();
     }
 
+    /** The accept loop, on the server's own thread. It ends when {@link #stop} has closed the listener. */
     private void serve() {
         while (true) {
             Socket client;
@@ -85,6 +86,7 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
+    /** One conversation: frames and replies until the client closes; then this side closes too. */
     private void converse(Socket client) {
         String who = String.valueOf(client.getRemoteSocketAddress());
         current = client;
@@ -108,6 +110,7 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
+    /** Stops taking new clients. The conversation in progress, if any, runs to its end. */
     public void stop() {
         try {
             listener.close();
@@ -116,6 +119,7 @@ public final class FrameServer implements AutoCloseable {
         }
     }
 
+    /** Stops taking new clients and ends the conversation in progress too. */
     @Override
     public void close() {
         closing = true;
@@ -129,7 +133,7 @@ public final class FrameServer implements AutoCloseable {
             }
         }
         try {
-            awaitStopped(Duration.ofSeconds(2));
+            awaitStopped(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
