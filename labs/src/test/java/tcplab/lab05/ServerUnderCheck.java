@@ -17,6 +17,12 @@ final class ServerUnderCheck implements AutoCloseable {
     static final String HOST = "127.0.0.1";
     private static final Duration CALL = Duration.ofSeconds(2);
 
+    private static final String START_HINT = "start() must not accept or serve itself: it starts the thread made "
+            + "in the constructor (serving.start()) and returns; serve() runs on that thread.";
+
+    /** Set when start() did not return: later checks then fail at once instead of waiting for it again. */
+    private static volatile CheckFailed startHung;
+
     private final FrameServer server;
     private final ByteArrayOutputStream logBytes;
 
@@ -31,12 +37,42 @@ final class ServerUnderCheck implements AutoCloseable {
         var log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         String doing = "started your server with FrameServer.start(\"" + HOST + "\", 0, " + readTimeout.toMillis()
                 + " ms, log)";
-        FrameServer server = LabCode.call(doing, CALL, () -> FrameServer.start(HOST, 0, readTimeout, log));
+        if (startHung != null) {
+            throw CheckFailed.when(doing).expected("start() to return at once")
+                    .got("not called again: in an earlier check it did not return (see the first failure)")
+                    .next(START_HINT).build();
+        }
+        FrameServer server;
+        try {
+            server = LabCode.call(doing, CALL, () -> FrameServer.start(HOST, 0, readTimeout, log));
+        } catch (CheckFailed failed) {
+            if (String.valueOf(failed.getMessage()).contains("still running")) {
+                startHung = failed;
+                throw CheckFailed.when(doing)
+                        .expected("start() to return at once, with the server running on a thread of its own")
+                        .got(gotPart(failed.getMessage()))
+                        .next(START_HINT)
+                        .cause(failed)
+                        .build();
+            }
+            throw failed;
+        }
         if (server == null) {
             throw CheckFailed.when(doing).expected("a running FrameServer").got("null")
                     .next("start() must return the server it started").build();
         }
         return new ServerUnderCheck(server, bytes);
+    }
+
+    /** The "got:" part of a kit failure message, to tell it again in a clearer failure. */
+    private static String gotPart(String message) {
+        int from = message.indexOf("got:");
+        int to = message.indexOf("look at:");
+        if (from < 0) {
+            return message;
+        }
+        String got = message.substring(from + 4, to > from ? to : message.length());
+        return got.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.contains("kept running")).reduce((x, y) -> x + "\n" + y).orElse("");
     }
 
     int port() {
