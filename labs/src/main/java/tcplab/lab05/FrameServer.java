@@ -19,9 +19,10 @@ import java.time.Duration;
  * <p>Build it in this order (Lesson 05; the section names are in brackets):
  * <ol>
  *   <li>{@link #start}: bind a listener, create the server, start its thread, return at once ("The lab").</li>
- *   <li>{@code serve()}: the accept loop, one conversation at a time ("Closing the listener").</li>
+ *   <li>{@code serve()}: the accept loop, one conversation at a time ("Stopping a thread that waits in
+ *       accept()").</li>
  *   <li>{@code converse(client)}: frames until the client closes, then close your side ("End of stream",
- *       "Resets").</li>
+ *       "CLOSE_WAIT: the forgotten close", "A serial server's life").</li>
  *   <li>{@link #stop}: close the listener only; {@link #close}: stop, and end the conversation in progress
  *       too ("Closing the listener").</li>
  * </ol>

@@ -159,7 +159,8 @@ class CloseChecks {
     @Order(6)
     @Hint("stop() closes the listener. A thread blocked in accept() then gets a SocketException: that is the "
             + "normal way out of the accept loop, not an error to print or to retry. Check listener.isClosed() "
-            + "and return. A loop that catches and accepts again spins forever. Lesson 05, \"Closing the listener\".")
+            + "and return. A loop that catches and accepts again spins forever. Lesson 05, \"Stopping a thread that "
+            + "waits in accept()\".")
     void stop_ends_a_server_that_has_no_client() {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             server.port();
@@ -298,7 +299,8 @@ class CloseChecks {
     @Order(10)
     @Hint("A client that resets makes your read (or write) throw SocketException \"Connection reset\". Catch "
             + "IOException around ONE conversation, write one line to the log, close that socket and go back to "
-            + "accept(). An exception that escapes serve() ends the server for everyone. Lesson 05, \"Resets\".")
+            + "accept(). An exception that escapes serve() ends the server for everyone. Lesson 05, \"Resets\" and "
+            + "\"A serial server's life\".")
     void a_client_that_resets_does_not_bring_the_server_down() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -345,7 +347,8 @@ class CloseChecks {
     @Order(12)
     @Hint("One client at a time means a silent client blocks everyone behind it. Set the accepted socket's read "
             + "timeout (client.setSoTimeout(readTimeout)) so a read that waits too long throws "
-            + "SocketTimeoutException; log one line, close, take the next client. Lesson 05, \"The lab\".")
+            + "SocketTimeoutException; log one line, close, take the next client. Lesson 05, \"A serial server's "
+            + "life\".")
     void a_silent_client_is_dropped_after_the_read_timeout() throws IOException {
         Duration readTimeout = Duration.ofMillis(250);
         try (var server = ServerUnderCheck.start(readTimeout)) {

@@ -72,7 +72,9 @@ final class ServerUnderCheck implements AutoCloseable {
             return message;
         }
         String got = message.substring(from + 4, to > from ? to : message.length());
-        return got.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.contains("kept running")).reduce((x, y) -> x + "\n" + y).orElse("");
+        return got.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.contains("kept running"))
+                .reduce((x, y) -> x + "\n" + y).orElse("");
     }
 
     int port() {
