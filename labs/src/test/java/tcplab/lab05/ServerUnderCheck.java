@@ -1,0 +1,156 @@
+package tcplab.lab05;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import tcplab.kit.CheckFailed;
+import tcplab.kit.LabCode;
+
+/**
+ * The learner's {@link FrameServer} as the checks hold it: every call goes through {@link LabCode} with a short
+ * limit, its log is kept for the failure messages, and closing it never hangs the check, whatever the learner's
+ * {@code close()} does.
+ */
+final class ServerUnderCheck implements AutoCloseable {
+
+    static final String HOST = "127.0.0.1";
+    private static final Duration CALL = Duration.ofSeconds(2);
+
+    private static final String START_HINT = "start() must not accept or serve itself: it starts the thread made "
+            + "in the constructor (serving.start()) and returns; serve() runs on that thread.";
+
+    /** Set when start() did not return: later checks then fail at once instead of waiting for it again. */
+    private static volatile CheckFailed startHung;
+
+    private final FrameServer server;
+    private final ByteArrayOutputStream logBytes;
+
+    private ServerUnderCheck(FrameServer server, ByteArrayOutputStream logBytes) {
+        this.server = server;
+        this.logBytes = logBytes;
+    }
+
+    /** Starts the learner's server on loopback, port 0, with {@code readTimeout}. */
+    static ServerUnderCheck start(Duration readTimeout) {
+        var bytes = new ByteArrayOutputStream();
+        var log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        String doing = "started your server with FrameServer.start(\"" + HOST + "\", 0, " + readTimeout.toMillis()
+                + " ms, log)";
+        if (startHung != null) {
+            throw CheckFailed.when(doing).expected("start() to return at once")
+                    .got("not called again: in an earlier check it did not return (see the first failure)")
+                    .next(START_HINT).build();
+        }
+        FrameServer server;
+        try {
+            server = LabCode.call(doing, CALL, () -> FrameServer.start(HOST, 0, readTimeout, log));
+        } catch (CheckFailed failed) {
+            if (String.valueOf(failed.getMessage()).contains("still running")) {
+                startHung = failed;
+                throw CheckFailed.when(doing)
+                        .expected("start() to return at once, with the server running on a thread of its own")
+                        .got(gotPart(failed.getMessage()))
+                        .next(START_HINT)
+                        .cause(failed)
+                        .build();
+            }
+            throw failed;
+        }
+        if (server == null) {
+            throw CheckFailed.when(doing).expected("a running FrameServer").got("null")
+                    .next("start() must return the server it started").build();
+        }
+        return new ServerUnderCheck(server, bytes);
+    }
+
+    /** The "got:" part of a kit failure message, to tell it again in a clearer failure. */
+    private static String gotPart(String message) {
+        int from = message.indexOf("got:");
+        int to = message.indexOf("look at:");
+        if (from < 0) {
+            return message;
+        }
+        String got = message.substring(from + 4, to > from ? to : message.length());
+        return got.lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.contains("kept running"))
+                .reduce((x, y) -> x + "\n" + y).orElse("");
+    }
+
+    int port() {
+        String doing = "asked your server for its port()";
+        int port = LabCode.call(doing, CALL, server::port, this);
+        if (port <= 0) {
+            throw CheckFailed.when(doing).expected("the port the listener is bound to, above 0").got(port + "")
+                    .next("start(): is the ServerSocket bound before start returns? An unbound one says -1.")
+                    .build();
+        }
+        return port;
+    }
+
+    void stop() {
+        LabCode.run("called stop() on your server", CALL, server::stop, this);
+    }
+
+    void closeServer() {
+        LabCode.run("called close() on your server", CALL, server::close, this);
+    }
+
+    /** Whether the server's thread ended within {@code limit}. */
+    boolean awaitStopped(Duration limit) {
+        return LabCode.call("waited for your server's thread with awaitStopped(" + LabCode.seconds(limit) + ")",
+                limit.plus(CALL), () -> server.awaitStopped(limit), this);
+    }
+
+    /** True if the server's thread has already ended; used only to explain a failure, never throws. */
+    boolean threadHasEnded() {
+        var outcome = LabCode.outcome("looked whether your server's thread is still running", CALL,
+                () -> server.awaitStopped(Duration.ofMillis(20)), this);
+        return !outcome.threw() && Boolean.TRUE.equals(outcome.value());
+    }
+
+    /** What the server wrote to its log so far. */
+    String log() {
+        return logBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The log as a learner reads it in a message. */
+    String logForMessage() {
+        String log = log();
+        return log.isEmpty() ? "(your server's log is empty)" : "your server's log:\n" + log.strip();
+    }
+
+    /** True when the log holds a Java stack trace rather than one plain line per problem. */
+    boolean logHasStackTrace() {
+        return log().lines().anyMatch(l -> l.matches("^\\s+at [\\w.$/]+\\(.*") || l.startsWith("Caused by:"));
+    }
+
+    /** What a silent server most likely means, for the "look at" line of a failure. */
+    String whyNoAnswer() {
+        if (threadHasEnded()) {
+            return "your server's thread has already ended: serve() returned or threw (is it still a TODO? A "
+                    + "stack trace on the console says). It must loop: accept, converse, accept again.";
+        }
+        return "serve() and converse(): is the accepted client read with Frames.read and answered with "
+                + "Frames.write(out, Frames.reply(text))?";
+    }
+
+    /** Closes the learner's server on a thread of its own, so that a close() that hangs cannot hang the check. */
+    @Override
+    public void close() {
+        Thread closing = new Thread(() -> {
+            try {
+                server.close();
+            } catch (Throwable ignored) {
+                // Cleaning up after a check: its own result is what the learner needs to see.
+            }
+        }, "closing-your-server");
+        closing.setDaemon(true);
+        closing.start();
+        try {
+            closing.join(CALL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
