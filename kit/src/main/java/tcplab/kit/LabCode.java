@@ -147,7 +147,7 @@ public final class LabCode {
                 .expected("your code to finish within " + seconds(limit))
                 .got("it was still running after " + seconds(limit) + ", at " + where(stack)
                         + (blockedIn.isEmpty() ? "" : "\n(inside " + blockedIn + ")")
-                        + (stillAlive ? "\nand it kept running even after the check closed its sockets (a busy loop?)"
+                        + (stillAlive ? "\nand it was still running after the check closed the sockets it could reach"
                                 : ""))
                 .next("a call that waits forever: accept() with no client, read() with no data, or a loop whose "
                         + "exit condition never comes. Use the timeout the method is given.")
