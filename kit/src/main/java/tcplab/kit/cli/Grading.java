@@ -102,6 +102,6 @@ public final class Grading {
         out.println();
         out.printf("%d of %d checks pass. Fix check %d in %s, then run ./tcplab check %s again.%n",
                 r.passedCount(), r.checks().size(), first.number(),
-                reference ? ws.show(lab.referenceSources()) : ws.show(lab.learnerSources()), lab.id());
+                reference ? ws.show(lab.referenceSources()) : ws.show(lab.workFile().orElse(lab.learnerSources())), lab.id());
     }
 }

@@ -30,8 +30,7 @@ final class StatusCommand extends Command {
                     + "programs against each other with ./tcplab run.");
             return 0;
         }
-        String file = next.learnerFiles().isEmpty() ? ws.show(next.learnerSources())
-                : ws.show(next.learnerFiles().get(0));
+        String file = ws.show(next.workFile().orElse(next.learnerSources()));
         out.println("Next: lesson " + next.id() + " — " + next.title());
         out.println("  1. read it:     ./tcplab read " + next.id() + "   (or ./tcplab docs for HTML)");
         out.println("  2. try it:      ./tcplab jshell " + next.id());

@@ -55,6 +55,24 @@ public record Lab(int number, Path lessonDir, String title, Path root) {
         return javaFiles(learnerSources());
     }
 
+    /**
+     * The file a learner works in: the first that still has work marked TODO (a lab may give a few finished
+     * classes beside it), or else the first file.
+     */
+    public Optional<Path> workFile() {
+        List<Path> files = learnerFiles();
+        for (Path f : files) {
+            try {
+                if (Files.readString(f, StandardCharsets.UTF_8).contains("UnsupportedOperationException(\"TODO")) {
+                    return Optional.of(f);
+                }
+            } catch (IOException e) {
+                // unreadable: try the next one
+            }
+        }
+        return files.stream().findFirst();
+    }
+
     public List<Path> referenceFiles() {
         return javaFiles(referenceSources());
     }
