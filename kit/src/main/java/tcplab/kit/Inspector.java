@@ -45,11 +45,15 @@ public final class Inspector {
 
         /** An IPv4 address in a {@code tcp6}/{@code udp6} row is a dual-stack socket's: show it as ::ffff:a.b.c.d. */
         private String text(InetSocketAddress a) {
-            String host = a.getAddress().getHostAddress();
-            if (protocol.endsWith("6") && !host.contains(":")) {
+            if (a.getAddress().isAnyLocalAddress() && a.getPort() == 0) {
+                return "*:*";   // no peer: a listener, or a datagram socket that is not connected (as netstat shows it)
+            }
+            String host = a.getAddress().isAnyLocalAddress() ? "*" : a.getAddress().getHostAddress();
+            if (protocol.endsWith("6") && !host.contains(":") && !host.equals("*")) {
                 host = "::ffff:" + host;
             }
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+            return (host.contains(":") ? "[" + host.replaceFirst("^0:0:0:0:0:0:0:1$", "::1") + "]" : host) + ":"
+                    + a.getPort();
         }
     }
 
