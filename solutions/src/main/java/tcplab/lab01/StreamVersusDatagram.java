@@ -29,7 +29,8 @@ import java.util.List;
  *       ["Reading exactly n bytes"].</li>
  *   <li>{@link #receiveDatagrams}: receive UDP datagrams, each one whole ["A datagram keeps its edges"].</li>
  * </ol>
- * When they work, {@code ./tcplab run 01} runs {@link BoundaryDemo}, which uses them to show the difference.
+ * When they work, {@code ./tcplab run 01} runs {@link BoundaryDemo} (given, in {@code labs/src/given/java}), which
+ * uses them to show the difference.
  */
 public final class StreamVersusDatagram {
 

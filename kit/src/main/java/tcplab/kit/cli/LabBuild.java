@@ -42,10 +42,11 @@ public final class LabBuild {
 
     public Outcome compile(Lab lab) {
         Path out = ws.learnerClasses(lab);
-        List<Path> sources = lab.learnerFiles();
+        var sources = new java.util.ArrayList<>(lab.learnerFiles());
         if (sources.isEmpty()) {
             return new Outcome(out, "no Java files in " + ws.show(lab.learnerSources()));
         }
+        sources.addAll(lab.givenFiles());
         Path stamp = out.resolve(".compiled");
         if (upToDate(stamp, sources)) {
             return new Outcome(out, null);

@@ -41,6 +41,15 @@ public record Lab(int number, Path lessonDir, String title, Path root) {
         return root.resolve("solutions/src/main/java/tcplab/lab" + id());
     }
 
+    /** Classes the lab gives finished (a demo, an enum…): kept once, compiled with both the stub and the reference. */
+    public Path givenSources() {
+        return root.resolve("labs/src/given/java/tcplab/lab" + id());
+    }
+
+    public List<Path> givenFiles() {
+        return javaFiles(givenSources());
+    }
+
     public Path checkSources() {
         return root.resolve("labs/src/test/java/tcplab/lab" + id());
     }

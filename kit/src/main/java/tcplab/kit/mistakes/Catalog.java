@@ -59,7 +59,9 @@ public final class Catalog {
         Files.createDirectories(src);
         var sources = new ArrayList<Path>();
         boolean found = false;
-        for (Path ref : lab.referenceFiles()) {
+        var references = new ArrayList<>(lab.referenceFiles());
+        references.addAll(lab.givenFiles());
+        for (Path ref : references) {
             String text = Files.readString(ref, StandardCharsets.UTF_8);
             if (ref.getFileName().toString().equals(m.file())) {
                 text = m.apply(text);
