@@ -48,8 +48,9 @@ class NewSocketChecks {
     @Hint("""
             open(INET, STREAM) must return SocketChannel.open(StandardProtocolFamily.INET). Likely cause: plain
             SocketChannel.open() without a family, which gives a dual-stack IPv6 socket, not an AF_INET one (it takes
-            the IPv6 address [::], and on Linux its connections show up in /proc/net/tcp6 as ::ffff:127.0.0.1). See
-            "Each domain and type, in Java" and "Dual stack: why plain open() is IPv6".""")
+            the IPv6 address [::], and on Linux its connections show up in /proc/net/tcp6 as ::ffff:127.0.0.1); the
+            channel opened in a try-with-resources inside open(), so the caller gets it closed (open() returns it,
+            the caller closes it). See "Each domain and type, in Java" and "Dual stack: why plain open() is IPv6".""")
     void an_inet_stream_socket_is_an_ipv4_socket_channel() throws Exception {
         String doing = "called NewSocket.open(Domain.INET, Type.STREAM)";
         NetworkChannel channel = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.INET, Type.STREAM));
