@@ -46,7 +46,7 @@ class NewSocketChecks {
     @Test
     @Order(1)
     @Hint("""
-            open(INET, STREAM) must return SocketChannel.open(StandardProtocolFamily.INET). Likely cause: plain
+            open(INET, STREAM) must return SocketChannel.open(StandardProtocolFamily.INET). Likely causes: plain
             SocketChannel.open() without a family, which gives a dual-stack IPv6 socket, not an AF_INET one (it takes
             the IPv6 address [::], and on Linux its connections show up in /proc/net/tcp6 as ::ffff:127.0.0.1); the
             channel opened in a try-with-resources inside open(), so the caller gets it closed (open() returns it,
