@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -31,15 +33,38 @@ import tcplab.kit.Transcript;
 @Checks(lesson = 1)
 class StreamVersusDatagramChecks {
 
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(1);
+
     @Test
     @Order(1)
-    @Hint("openLoopback must do both call flows of the lesson: a ServerSocket bound to 127.0.0.1 at port 0, a Socket "
-            + "that connects to the port the system picked (listener.getLocalPort()), then accept(). Return the "
-            + "Socket you connected as `client` and the one accept() returned as `server`, and close the listener "
-            + "once it has accepted. See \"The server's call flow\" and \"The client's call flow\".")
+    @Hint("""
+            openLoopback does both call flows: a ServerSocket bound to 127.0.0.1 at port 0, a Socket that connects
+            to the port the system picked (listener.getLocalSocketAddress()), then accept(). Likely causes:
+            accept() called before connect() (in one thread it waits for a client that has not come yet: connect
+            first, the kernel finishes the handshake into the listener's queue); the listener never closed (it
+            stays in LISTEN: put it in a try-with-resources); a try-with-resources that also closes the sockets you
+            return; `client` and `server` mixed up with other sockets. See "The server's call flow" and "The
+            client's call flow".""")
     void a_loopback_connection_joins_a_client_to_a_server() throws Exception {
-        String doing = "called openLoopback(" + LabCode.seconds(LIMIT) + ")";
-        var connection = LabCode.call(doing, LIMIT, () -> StreamVersusDatagram.openLoopback(LIMIT));
+        // openLoopback gets less time than the check gives it, so a connect or accept that waits in vain ends
+        // with its own SocketTimeoutException, which says more than "still running".
+        String doing = "called openLoopback(" + LabCode.seconds(OPEN_TIMEOUT) + ")";
+        var outcome = LabCode.outcome(doing, LIMIT, () -> StreamVersusDatagram.openLoopback(OPEN_TIMEOUT));
+        if (outcome.threw()) {
+            Throwable t = outcome.thrown();
+            if (t instanceof SocketTimeoutException && calls(t, "accept")) {
+                throw CheckFailed.when(doing)
+                        .expected("a Connection holding both ends of one loopback connection")
+                        .got("accept() waited " + LabCode.seconds(OPEN_TIMEOUT) + " for a client and none came "
+                                + "(SocketTimeoutException)\nat " + LabCode.where(t.getStackTrace()))
+                        .next("accept() waits until a client has connected, and your client had not connected yet: "
+                                + "in one thread, call connect() first (the kernel finishes the handshake into the "
+                                + "listener's queue), then accept(). See \"The server's call flow\".")
+                        .build();
+            }
+            throw LabCode.threw(doing, t);
+        }
+        var connection = outcome.value();
         if (connection == null || connection.client() == null || connection.server() == null) {
             throw CheckFailed.when(doing)
                     .expected("a Connection holding two sockets: the client you connected and the socket accept() "
@@ -75,7 +100,8 @@ class StreamVersusDatagramChecks {
                         .expected("the listening socket closed once it had accepted (the connection lives on "
                                 + "without it)")
                         .got("the kernel still lists a socket in LISTEN on port " + server.getLocalPort() + ": "
-                                + Inspector.tcpRowsFor(server.getLocalPort()))
+                                + Inspector.tcpRowsFor(server.getLocalPort()).stream()
+                                        .filter(r -> r.state().equals("LISTEN")).toList())
                         .next("close the ServerSocket after accept(), e.g. with try-with-resources around it. "
                                 + "See \"The server's call flow\".")
                         .build();
@@ -121,10 +147,13 @@ class StreamVersusDatagramChecks {
 
     @Test
     @Order(2)
-    @Hint("readSizes should loop: `n = in.read(buffer)`; while n is not -1, add n to the list. Do not count the "
-            + "final -1 (it means end of stream, not a size), do not stop at the first read, and read with a buffer "
-            + "of exactly bufferSize bytes. The kit wrote three times, but TCP keeps no record of writes: all the "
-            + "bytes waiting in the buffer come out of one read. See \"A stream of bytes, not of messages\".")
+    @Hint("""
+            readSizes loops: `n = in.read(buffer)`; while n is not -1, add n to the list. The kit wrote three times,
+            but TCP keeps no record of writes: all 13 bytes waiting in the buffer come out of one read. Likely
+            causes: the final -1 added as if it were a size (it means "end of stream"); the loop tests for 0, as C's
+            read() does (Java's read returns -1 at the end, so the loop never stops); buffer.length added instead of
+            n, what read returned; stopping after the first read. See "A stream of bytes, not of messages" and "Two
+            writes, one read".""")
     void three_writes_waiting_in_the_buffer_come_out_of_one_read() throws Exception {
         List<byte[]> writes = List.of(utf8("one "), utf8("two "), utf8("three"));
         expectReads(writes, 1024, List.of(13), "one read of all 13 bytes: [13]. The kit wrote three times, but "
@@ -133,10 +162,11 @@ class StreamVersusDatagramChecks {
 
     @Test
     @Order(3)
-    @Hint("readSizes must read with a buffer of bufferSize bytes (new byte[bufferSize]) and count every read until "
-            + "read returns -1. One write of 13 bytes read through a 5-byte buffer comes out as 5, 5 and 3: a read "
-            + "returns at most what fits, and the rest waits for the next read. Using readAllBytes() or a bigger "
-            + "buffer hides that. See \"One write, several reads\".")
+    @Hint("""
+            readSizes must read with a buffer of exactly bufferSize bytes (new byte[bufferSize]) and count every read
+            until read returns -1. One write of 13 bytes read through a 5-byte buffer comes out as 5, 5 and 3: a read
+            returns at most what fits, and the rest waits for the next read. Likely causes: readAllBytes() (it reads
+            everything and gives one size), or a buffer bigger than bufferSize. See "One write, several reads".""")
     void one_write_can_come_out_of_several_small_reads() throws Exception {
         List<byte[]> writes = List.of(utf8("one two three"));
         expectReads(writes, 5, List.of(5, 5, 3), "three reads: [5, 5, 3]. One write of 13 bytes does not have to "
@@ -150,9 +180,22 @@ class StreamVersusDatagramChecks {
                 + (writes.size() == 1 ? " in one write" : " as " + writes.size() + " separate writes")
                 + ", closed its side, and called readSizes(in, " + bufferSize + ")";
         try (var link = Wire01.kitWritesThenCloses(wire, writes)) {
-            InputStream in = link.accepted().getInputStream();
-            List<Integer> sizes = LabCode.call(doing, LIMIT, () -> StreamVersusDatagram.readSizes(in, bufferSize),
-                    link);
+            InputStream in = new Wire01.Watched(link.accepted().getInputStream(), Integer.MAX_VALUE);
+            var outcome = LabCode.outcome(doing, LIMIT, () -> StreamVersusDatagram.readSizes(in, bufferSize), link);
+            if (outcome.thrown() instanceof Wire01.ReadAfterEnd endless) {
+                throw CheckFailed.when(doing)
+                        .expected(why)
+                        .got("your loop did not stop at the end of the stream: " + endless.getMessage()
+                                + "\nat " + LabCode.where(endless.getStackTrace()))
+                        .wire(wire)
+                        .next("in Java, read returns -1 at the end of the stream (C's read() returns 0 there; "
+                                + "Java's read never returns 0 with a non-empty buffer): loop while n != -1")
+                        .build();
+            }
+            if (outcome.threw()) {
+                throw LabCode.threw(doing, outcome.thrown());
+            }
+            List<Integer> sizes = outcome.value();
             if (!expected.equals(sizes)) {
                 int sum = sizes == null ? 0 : sizes.stream().mapToInt(i -> i == null ? 0 : i).sum();
                 String next;
@@ -161,10 +204,15 @@ class StreamVersusDatagramChecks {
                 } else if (sizes.contains(-1) || sizes.contains(0)) {
                     next = "the -1 that read returns at the end of the stream is not a size: stop there, do not "
                             + "add it";
+                } else if (!sizes.isEmpty() && sizes.stream().allMatch(i -> i != null && i == bufferSize)
+                        && sum > expected.stream().mapToInt(Integer::intValue).sum()) {
+                    next = "every size you recorded is the buffer's length, " + bufferSize + ": record n, the "
+                            + "number of bytes in.read(buffer) returned, not buffer.length";
                 } else if (sum != expected.stream().mapToInt(Integer::intValue).sum()) {
                     next = "your sizes add up to " + sum + " bytes, but the kit sent "
                             + expected.stream().mapToInt(Integer::intValue).sum()
-                            + ": read until read returns -1, and add what each read returned";
+                            + ": keep reading in a loop until read returns -1 (not just once), and add what each "
+                            + "read returned";
                 } else {
                     next = "read with a buffer of exactly bufferSize bytes, and record the value each "
                             + "in.read(buffer) call returned (not the buffer's length)";
@@ -181,64 +229,105 @@ class StreamVersusDatagramChecks {
 
     @Test
     @Order(4)
-    @Hint("A single read returns whatever has arrived, maybe 3 bytes of the 20 you want. readFully must loop: "
-            + "read into the array at offset `have`, at most `n - have` bytes, add what read returned, until have "
-            + "== n. Asking for more than n - have would swallow the start of the next message. See \"Reading "
-            + "exactly n bytes\".")
+    @Hint("""
+            One read is not one message: TCP may hand you 3 bytes now and the rest later. readFully must loop: read
+            into the array at offset `have`, at most `n - have` bytes, add what read returned, until have == n.
+            Likely causes: a single in.read(message) taken for the whole message (the rest of the array stays zero);
+            reading into a bigger buffer (new byte[1024]) and copying what you need, which swallows the start of the
+            next message. See "Reading exactly n bytes".""")
     void read_fully_gathers_a_message_that_arrives_in_pieces() throws Exception {
         byte[] message = utf8("twenty bytes, please");
         byte[] next = utf8("NEXT");
         var wire = new Transcript();
         byte[] both = concat(message, next);
+        var allSent = new CountDownLatch(1);
         String doing = "sent " + Transcript.quote(message) + " and then " + Transcript.quote(next)
                 + ", 3 bytes at a time, and called readFully(in, " + message.length + ")";
         try (var server = ScriptedServer.start(wire, c -> {
                  c.sendInPieces(both, 3, Duration.ofMillis(10));
+                 c.shutdownOutput();
+                 allSent.countDown();
                  c.read(1, LIMIT); // keep the connection open until the check is done with it
              });
              var socket = connectTo(server)) {
-            InputStream in = socket.getInputStream();
+            // At most 3 bytes per read, as the pieces were sent: the same on every run, however fast they arrive.
+            var in = new Wire01.Watched(socket.getInputStream(), 3);
             byte[] got = LabCode.call(doing, LIMIT, () -> StreamVersusDatagram.readFully(in, message.length),
                     socket, server);
+            allSent.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS); // so that the wire below is complete
             if (!Arrays.equals(message, got)) {
+                int filled = got == null ? 0 : filledPrefix(message, got);
+                boolean zerosAfter = got != null && got.length == message.length && filled < got.length
+                        && allZero(Arrays.copyOfRange(got, filled, got.length));
                 throw CheckFailed.when(doing)
                         .expected(message.length + " bytes: " + Transcript.quote(message))
-                        .got(got == null ? "null" : got.length + " bytes: " + Transcript.quote(got))
+                        .got(got == null ? "null" : got.length + " bytes: " + Transcript.quote(got)
+                                + (zerosAfter ? "\nonly the first " + filled + " came from the stream; the other "
+                                        + (got.length - filled) + " are the zeros a new byte[" + message.length
+                                        + "] starts with" : ""))
                         .wire(wire)
-                        .next(got != null && got.length < message.length
-                                ? "one read returned only part of the message; keep reading until all n bytes "
-                                        + "are in"
+                        .next(zerosAfter || (got != null && got.length < message.length)
+                                ? "one read returned only part of the message (here: 3 bytes). Call read again "
+                                        + "and again, at offset `have`, until all n bytes are in"
                                 : "fill the array from offset `have` on, and return exactly n bytes")
                         .build();
             }
-            byte[] rest = Wire01.readExactly(in, next.length);
+            byte[] rest = Wire01.readExactly(socket.getInputStream(), next.length);
             if (!Arrays.equals(next, rest)) {
-                throw CheckFailed.when(doing + ", then read the next " + next.length + " bytes itself")
+                throw CheckFailed.when(doing + ", then read what was left itself")
                         .expected("the next message, " + Transcript.quote(next) + ", still waiting in the stream")
                         .got(Transcript.quote(rest) + ": your readFully read past the " + message.length
-                                + " bytes it was asked for")
+                                + " bytes it was asked for, and the bytes it took are lost to the next reader")
                         .wire(wire)
-                        .next("never ask read for more than the `n - have` bytes still missing")
+                        .next("never ask read for more than the `n - have` bytes still missing: "
+                                + "in.read(message, have, n - have), not a bigger buffer")
                         .build();
             }
         }
     }
 
+    /** How many leading bytes of {@code got} are the message's own. */
+    private static int filledPrefix(byte[] message, byte[] got) {
+        int i = 0;
+        while (i < Math.min(message.length, got.length) && message[i] == got[i]) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean allZero(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Test
     @Order(5)
-    @Hint("When read returns -1 the stream has ended and no more bytes will ever come: readFully must stop and "
-            + "throw java.io.EOFException (say how many bytes came). Looping on -1 spins forever, and returning a "
-            + "short array lets the caller believe it has a whole message. See \"Reading exactly n bytes\".")
+    @Hint("""
+            When read returns -1 the stream has ended and no more bytes will ever come: readFully must stop and throw
+            java.io.EOFException, saying how many bytes came. Likely causes: `have += in.read(...)` without testing
+            for -1 first (the count goes down, then the offset is negative); -1 taken for "no data yet, try again"
+            (the loop spins forever); returning the bytes so far, a short or zero-padded array that the caller takes
+            for a whole message. See "The end of the stream" and "Reading exactly n bytes".""")
     void read_fully_refuses_a_stream_that_ends_too_soon() throws Exception {
         byte[] shortMessage = utf8("7 bytes");
         var wire = new Transcript();
+        var closed = new CountDownLatch(1);
         String doing = "sent only " + Transcript.quote(shortMessage) + ", closed the connection, and called "
                 + "readFully(in, 20)";
-        try (var server = ScriptedServer.start(wire, c -> c.send(shortMessage));
+        try (var server = ScriptedServer.start(wire, c -> {
+                 c.send(shortMessage);
+                 c.close();
+                 closed.countDown();
+             });
              var socket = connectTo(server)) {
-            InputStream in = socket.getInputStream();
+            var in = new Wire01.Watched(socket.getInputStream(), Integer.MAX_VALUE);
             var outcome = LabCode.outcome(doing, LIMIT, () -> StreamVersusDatagram.readFully(in, 20),
                     socket, server);
+            closed.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS); // so that the wire below is complete
             if (!outcome.threw()) {
                 byte[] got = outcome.value();
                 throw CheckFailed.when(doing)
@@ -246,17 +335,33 @@ class StreamVersusDatagramChecks {
                         .got("readFully returned " + (got == null ? "null" : got.length + " bytes: "
                                 + Transcript.quote(got)))
                         .wire(wire)
-                        .next("when read returns -1, throw new EOFException(...) instead of returning")
+                        .next("when read returns -1, throw new EOFException(...) instead of returning: a short "
+                                + "(or zero-padded) array looks like a whole message to the caller")
                         .build();
             }
-            if (!(outcome.thrown() instanceof EOFException)) {
-                Throwable t = outcome.thrown();
+            Throwable t = outcome.thrown();
+            if (t instanceof Wire01.ReadAfterEnd) {
+                throw CheckFailed.when(doing)
+                        .expected("java.io.EOFException: the stream ended after 7 of 20 bytes")
+                        .got("your loop did not stop at the end of the stream: " + t.getMessage()
+                                + "\nat " + LabCode.where(t.getStackTrace()))
+                        .wire(wire)
+                        .next("-1 is not \"no data yet\": it means the peer closed and no byte will ever come. "
+                                + "Left alone, your loop would spin forever; throw EOFException the first time "
+                                + "read returns -1")
+                        .build();
+            }
+            if (!(t instanceof EOFException)) {
                 throw CheckFailed.when(doing)
                         .expected("java.io.EOFException")
                         .got(t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
                                 + "\nat " + LabCode.where(t.getStackTrace()))
                         .wire(wire)
-                        .next("read returning -1 is how Java says the peer closed; throw EOFException right there")
+                        .next(t instanceof IndexOutOfBoundsException
+                                ? "did you add read's -1 to your count? `have` went down until the offset was "
+                                        + "negative. Test for -1 before adding, and throw EOFException there"
+                                : "read returning -1 is how Java says the peer closed; throw EOFException right "
+                                        + "there")
                         .cause(t)
                         .build();
             }
@@ -265,10 +370,13 @@ class StreamVersusDatagramChecks {
 
     @Test
     @Order(6)
-    @Hint("Receive into a DatagramPacket over a buffer big enough for any datagram (65,507 bytes is the most UDP "
-            + "over IPv4 can carry): a datagram that does not fit is cut short without any error. Then keep only the "
-            + "first packet.getLength() bytes, not the whole buffer. An empty datagram is a real message in UDP: "
-            + "keep it as an empty array. See \"A datagram keeps its edges\".")
+    @Hint("""
+            Receive into a DatagramPacket over a buffer big enough for any datagram (65,507 bytes is the most UDP over
+            IPv4 can carry), then add a copy of its first packet.getLength() bytes (Arrays.copyOfRange). Likely
+            causes: a small buffer such as new byte[1024] (a longer datagram is cut short without any error); the
+            whole buffer kept instead of getLength() bytes; packet.getData() added as it is (every entry is then the
+            same array, overwritten by the next receive). An empty datagram is a real message: keep it as an empty
+            array. See "A datagram keeps its edges".""")
     void each_udp_datagram_arrives_whole() throws Exception {
         byte[] big = utf8("a datagram of 1200 bytes. ".repeat(47).substring(0, 1200));
         List<byte[]> sent = List.of(utf8("hi"), new byte[0], utf8("a longer datagram stays whole"), big,
@@ -329,7 +437,13 @@ class StreamVersusDatagramChecks {
         byte[] s = sent.get(i);
         byte[] g = got.get(i);
         if (g.length > s.length && Arrays.equals(s, Arrays.copyOf(g, s.length))) {
-            return "keep only the first packet.getLength() bytes of the buffer (Arrays.copyOfRange)";
+            return "the datagram is there, followed by the rest of your buffer: keep only the first "
+                    + "packet.getLength() bytes of it (Arrays.copyOfRange)";
+        }
+        if (g.length > s.length) {
+            return "that is not the datagram the kit sent: are all your list entries the same array? "
+                    + "packet.getData() returns the receive buffer itself, and the next receive() overwrites it. "
+                    + "Add a copy of the datagram's bytes, the first packet.getLength() (Arrays.copyOfRange)";
         }
         if (g.length < s.length && Arrays.equals(g, Arrays.copyOf(s, g.length))) {
             return "the datagram was cut to " + g.length + " bytes: your receive buffer is too small, and UDP "
@@ -370,6 +484,11 @@ class StreamVersusDatagramChecks {
         byte[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
+    }
+
+    /** True when the stack of {@code t} passes through a method named {@code method} (e.g. accept). */
+    private static boolean calls(Throwable t, String method) {
+        return Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getMethodName().equals(method));
     }
 
     private static String state(Socket s) {

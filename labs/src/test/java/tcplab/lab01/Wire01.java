@@ -1,5 +1,6 @@
 package tcplab.lab01;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -8,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import tcplab.kit.Conversation;
 import tcplab.kit.ScriptedClient;
@@ -87,6 +89,74 @@ final class Wire01 {
             have += got;
         }
         return b;
+    }
+
+    /**
+     * The check's view of a socket's input, handed to the learner's code: each read returns at most
+     * {@code maxPerRead} bytes (so "one read is not one message" shows the same way on every run), and a loop that
+     * goes on reading after the end of the stream is stopped with {@link ReadAfterEnd} instead of spinning (and
+     * filling memory) until the time limit. Its own frames are removed from what it throws, so that a message
+     * names the learner's line, not this class.
+     */
+    static final class Watched extends FilterInputStream {
+        /** How many times a read may report the end before the loop around it is called endless. */
+        static final int ENDS_ALLOWED = 100;
+        private final int maxPerRead;
+        private int ends;
+
+        Watched(InputStream in, int maxPerRead) {
+            super(in);
+            this.maxPerRead = maxPerRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return ended(super.read());
+            } catch (IOException e) {
+                throw hide(e);
+            } catch (RuntimeException e) {
+                throw hide(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                java.util.Objects.checkFromIndexSize(off, len, b.length);
+                return ended(super.read(b, off, Math.min(len, maxPerRead)));
+            } catch (IOException e) {
+                throw hide(e);
+            } catch (RuntimeException e) {
+                throw hide(e);
+            }
+        }
+
+        private int ended(int n) throws ReadAfterEnd {
+            if (n == -1 && ++ends > ENDS_ALLOWED) {
+                throw new ReadAfterEnd(ENDS_ALLOWED);
+            }
+            return n;
+        }
+
+        /** How many reads have reported the end of the stream so far. */
+        int ends() {
+            return ends;
+        }
+    }
+
+    /** Thrown by {@link Watched} when the learner's code keeps reading after the stream has ended. */
+    static final class ReadAfterEnd extends IOException {
+        ReadAfterEnd(int times) {
+            super("read returned -1 (end of stream) " + times + " times, and your code still asked for more");
+        }
+    }
+
+    private static <T extends Throwable> T hide(T e) {
+        StackTraceElement[] frames = e.getStackTrace();
+        e.setStackTrace(Arrays.stream(frames).filter(f -> !f.getClassName().startsWith(Wire01.class.getName()))
+                .toArray(StackTraceElement[]::new));
+        return e;
     }
 
     static void sleep(long millis) {

@@ -46,10 +46,11 @@ class NewSocketChecks {
     @Test
     @Order(1)
     @Hint("""
-            open(INET, STREAM) must return SocketChannel.open(StandardProtocolFamily.INET). Plain SocketChannel.open()
-            without a family is a dual-stack IPv6 socket, not an AF_INET one: on Linux its connections show up in
-            /proc/net/tcp6 as ::ffff:127.0.0.1. See the lesson, "Each domain and type, in Java" and
-            "Dual stack: why plain open() is IPv6".""")
+            open(INET, STREAM) must return SocketChannel.open(StandardProtocolFamily.INET). Likely causes: plain
+            SocketChannel.open() without a family, which gives a dual-stack IPv6 socket, not an AF_INET one (it takes
+            the IPv6 address [::], and on Linux its connections show up in /proc/net/tcp6 as ::ffff:127.0.0.1); the
+            channel opened in a try-with-resources inside open(), so the caller gets it closed (open() returns it,
+            the caller closes it). See "Each domain and type, in Java" and "Dual stack: why plain open() is IPv6".""")
     void an_inet_stream_socket_is_an_ipv4_socket_channel() throws Exception {
         String doing = "called NewSocket.open(Domain.INET, Type.STREAM)";
         NetworkChannel channel = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.INET, Type.STREAM));
@@ -66,8 +67,9 @@ class NewSocketChecks {
     @Order(2)
     @Hint("""
             open(INET6, STREAM) must return SocketChannel.open(StandardProtocolFamily.INET6): an AF_INET6 socket takes
-            IPv6 addresses such as ::1. An INET channel refuses them with UnsupportedAddressTypeException. See
-            "Each domain and type, in Java".""")
+            IPv6 addresses such as ::1. Likely cause: INET6 mapped to StandardProtocolFamily.INET (a copy-and-paste
+            slip): an INET channel refuses ::1 with UnsupportedAddressTypeException. See "Each domain and type, in
+            Java".""")
     void an_inet6_stream_socket_binds_to_the_ipv6_loopback() throws Exception {
         Assumptions.assumeTrue(Probe02.hasIpv6Loopback(),
                 "this machine cannot bind to the IPv6 loopback ::1, so an IPv6 socket cannot be tried here");
@@ -85,7 +87,8 @@ class NewSocketChecks {
     @Order(3)
     @Hint("""
             open(UNIX, STREAM) must return SocketChannel.open(StandardProtocolFamily.UNIX) (Java 16 and later). Its
-            address is a file path, a UnixDomainSocketAddress, not a host and port. See "AF_UNIX: a socket that is a
+            address is a file path, a UnixDomainSocketAddress, not a host and port. Likely cause: UNIX mapped to
+            another family, or the channel closed before open() returns it. See "AF_UNIX: a socket that is a
             file".""")
     void a_unix_stream_socket_binds_to_a_path_in_the_file_system() throws Exception {
         String doing = "called NewSocket.open(Domain.UNIX, Type.STREAM)";
@@ -115,8 +118,9 @@ class NewSocketChecks {
     @Order(4)
     @Hint("""
             SOCK_DGRAM is UDP, which Java calls a DatagramChannel: open(INET, DGRAM) is
-            DatagramChannel.open(StandardProtocolFamily.INET) and open(INET6, DGRAM) the same with INET6. Plain
-            DatagramChannel.open() is dual-stack IPv6, not AF_INET. See "Each domain and type, in Java".""")
+            DatagramChannel.open(StandardProtocolFamily.INET) and open(INET6, DGRAM) the same with INET6. Likely
+            causes: plain DatagramChannel.open() without a family (a dual-stack IPv6 socket, not AF_INET); a
+            SocketChannel returned for DGRAM. See "Each domain and type, in Java".""")
     void datagram_sockets_carry_one_datagram_over_ipv4_and_ipv6() throws Exception {
         String doing = "called NewSocket.open(Domain.INET, Type.DGRAM)";
         NetworkChannel v4 = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.INET, Type.DGRAM));
@@ -145,8 +149,11 @@ class NewSocketChecks {
     @Hint("""
             For PACKET (any type), RAW (any domain) and UNIX + DGRAM, open must not return a channel: throw
             new UnsupportedOperationException("...") with your own message (not starting with TODO) that names what
-            was asked for (packet, raw, UNIX datagram) and why: the JDK has none, they need root or CAP_NET_RAW, they
-            are not portable. Refuse before opening anything. See "What Java cannot open".""")
+            was asked for (packet, raw, UNIX datagram) and why: the JDK has none, they need root or CAP_NET_RAW,
+            they are not portable. Likely causes: a vague message such as "not supported"; no refusal of your own,
+            so the JDK's exception and its words ("Protocol family not supported") reach the user; PACKET refused
+            only with RAW; a channel opened first and refused afterwards, never closed. Refuse before opening
+            anything. See "What Java cannot open".""")
     void sockets_java_cannot_open_are_refused_with_the_reason() throws Exception {
         Probe02.warmUp();
         record Impossible(Domain domain, Type type, String mustName) {}
@@ -176,13 +183,27 @@ class NewSocketChecks {
             Throwable thrown = outcome.thrown();
             if (!(thrown instanceof UnsupportedOperationException)) {
                 throw CheckFailed.when(doing)
-                        .expected("an UnsupportedOperationException with a message that says why")
+                        .expected("an UnsupportedOperationException with a message that says why Java cannot open "
+                                + c.domain().cName() + "/" + c.type().cName())
                         .got(thrown.getClass().getName() + ": " + thrown.getMessage()
                                 + "\nat " + LabCode.where(thrown.getStackTrace()))
                         .next("refuse this pair yourself, with your own message, before calling the JDK")
                         .build();
             }
             String message = thrown.getMessage() == null ? "" : thrown.getMessage();
+            StackTraceElement[] stack = thrown.getStackTrace();
+            if (stack.length > 0 && !stack[0].getClassName().startsWith("tcplab.lab")) {
+                throw CheckFailed.when(doing)
+                        .expected("your own UnsupportedOperationException, with a message that names "
+                                + c.domain().cName() + "/" + c.type().cName() + " and says why Java cannot open it")
+                        .got("the JDK's own exception, thrown inside the JDK when your code called it at "
+                                + LabCode.where(stack) + ":\nUnsupportedOperationException: "
+                                + (message.isEmpty() ? "(no message)" : message))
+                        .next("refuse " + c.domain().cName() + "/" + c.type().cName() + " yourself, before calling "
+                                + "the JDK: its message does not say which socket was asked for, nor why Java has "
+                                + "none")
+                        .build();
+            }
             String lower = message.toLowerCase(Locale.ROOT);
             boolean names = lower.contains(c.mustName())
                     && (c.domain() != Domain.UNIX || c.type() != Type.DGRAM || lower.contains("unix"));
@@ -193,14 +214,18 @@ class NewSocketChecks {
                         .expected("a message that names " + (c.mustName().equals("datagram") ? "UNIX datagram"
                                 : c.mustName()) + " sockets and says why Java cannot open them")
                         .got("UnsupportedOperationException: " + (message.isEmpty() ? "(no message)" : message))
-                        .next(!names ? "say what was asked for: the learner reading it should see which socket it was"
+                        .next(!names && !why
+                                ? "say what was asked for and why Java cannot open it: the JDK has no such channel, "
+                                        + "it needs root or CAP_NET_RAW, it is not portable"
+                                : !names ? "say what was asked for: the user reading it should see which socket it was"
                                 : "say why: the JDK has no such channel, root or CAP_NET_RAW, not portable")
                         .build();
             }
             if (!leaked.isEmpty()) {
                 throw CheckFailed.when(doing)
                         .expected("a refusal that opens nothing")
-                        .got("the refusal left " + leaked.size() + " socket descriptor(s) open: " + leaked)
+                        .got("the refusal left " + leaked.size() + " socket descriptor(s) open: "
+                                + Probe02.fds(leaked) + ": a channel was opened, then refused, and never closed")
                         .next("decide to refuse before you open any channel, or close what you opened")
                         .build();
             }
@@ -212,9 +237,12 @@ class NewSocketChecks {
     @Test
     @Order(6)
     @Hint("""
-            Take Inspector.descriptors() before open(), then Inspector.openedSince(before) while the channel is still
-            open, and print "sockfd = " and the fd of the last descriptor in that list. Close the channel before run
-            returns (try-with-resources). See "The program: sockfd = N".""")
+            Take before = Inspector.descriptors() just before open(), then Inspector.openedSince(before) while the
+            channel is still open, and print "sockfd = " and the fd of the last descriptor in that list. Close the
+            channel before run returns (try-with-resources). Likely causes: `before` taken after open() (the new
+            socket is already in it, so nothing looks new); the line printed after the try-with-resources block has
+            closed the channel (the number then names no open socket); no try-with-resources, so the socket stays
+            open. See "The program: sockfd = N".""")
     void the_program_prints_the_descriptor_of_the_socket_it_opened() throws Exception {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         Probe02.warmUp();
@@ -227,7 +255,10 @@ class NewSocketChecks {
     @Hint("""
             With a wrong number of arguments or a word that Domain.parse / Type.parse reject, print a line starting
             with "Usage:" on err and return 2. When open() refuses the pair, print "fail to socket: " and the
-            message on err (catch the exception; no stack trace) and return 1. See "The program: sockfd = N".""")
+            message on err and return 1, like C's perror and exit(1). Likely causes: a stack trace
+            (e.printStackTrace, or an exception let out of run) instead of one line; return 0 after the failure (a
+            script would believe it worked); exit code 1 for a usage error. See "The program: sockfd = N" and
+            "Errors: -1 and errno, or an exception".""")
     void the_program_explains_bad_arguments_and_sockets_it_cannot_open() {
         for (String[] args : List.of(new String[0], new String[] {"inet"}, new String[] {"inet", "banana"},
                 new String[] {"bluetooth", "stream"})) {
@@ -236,9 +267,12 @@ class NewSocketChecks {
             if (run.exitCode() != 2 || !usage || run.hasStackTrace() || run.out().contains("sockfd")) {
                 throw CheckFailed.when("ran the program with arguments " + List.of(args))
                         .expected("a line starting with \"Usage:\" on stderr, nothing opened, exit code 2")
-                        .got(run.describe())
-                        .next("check args.length first; catch the IllegalArgumentException of Domain.parse / "
-                                + "Type.parse and print the usage instead")
+                        .got(describe(run))
+                        .next(usage && !run.hasStackTrace() && !run.out().contains("sockfd")
+                                ? "return 2 after the usage: 2 is for bad arguments, 1 for a socket that could not "
+                                        + "be opened, so a script can tell them apart"
+                                : "check args.length first; catch the IllegalArgumentException of Domain.parse / "
+                                        + "Type.parse and print the usage instead")
                         .build();
             }
         }
@@ -247,13 +281,27 @@ class NewSocketChecks {
                 || !run.err().toLowerCase(Locale.ROOT).contains("packet") || run.out().contains("sockfd =")) {
             throw CheckFailed.when("ran the program with arguments [packet, raw]")
                     .expected("\"fail to socket: \" and why on stderr (like C's perror), no stack trace, exit code 1")
-                    .got(run.describe())
-                    .next("catch the UnsupportedOperationException of open() in run")
+                    .got(describe(run))
+                    .next(run.hasStackTrace()
+                            ? "print one line, err.println(\"fail to socket: \" + e.getMessage()), not a stack trace "
+                                    + "(printStackTrace, or an exception run() lets out)"
+                            : run.exitCode() != 1 && run.err().contains("fail to socket")
+                            ? "return 1 after \"fail to socket\": exit code 0 tells a script that calls your "
+                                    + "program that all went well"
+                            : "catch the UnsupportedOperationException of open() in run")
                     .build();
         }
     }
 
     // ---------------------------------------------------------------------------------------------------- helpers
+
+    /** Like {@link ProgramRun#describe()}, with stack traces cut to the lab's own frames. */
+    private static String describe(ProgramRun run) {
+        return "exit code " + run.exitCode()
+                + "\nstdout: " + (run.out().isEmpty() ? "(nothing)" : Transcript.quote(run.out()))
+                + "\nstderr: " + (run.err().isEmpty() ? "(nothing)"
+                        : Transcript.quote(Probe02.shortStackTraces(run.err())));
+    }
 
     private static <T> T mustBeOpen(String doing, NetworkChannel channel, Class<T> kind, String why) {
         if (channel == null || !kind.isInstance(channel)) {
@@ -291,6 +339,20 @@ class NewSocketChecks {
         }
     }
 
+    private static String fdsOrNone(List<Inspector.Descriptor> descriptors) {
+        return descriptors.isEmpty() ? "none" : Probe02.fds(descriptors);
+    }
+
+    private static String familyFor(SocketAddress address) {
+        if (address instanceof UnixDomainSocketAddress) {
+            return "A path needs a channel opened with StandardProtocolFamily.UNIX (Domain.UNIX).";
+        }
+        InetAddress ip = ((InetSocketAddress) address).getAddress();
+        return ip instanceof java.net.Inet6Address
+                ? "An IPv6 address such as ::1 needs a channel opened with StandardProtocolFamily.INET6 (Domain.INET6)."
+                : "An IPv4 address such as 127.0.0.1 needs StandardProtocolFamily.INET (Domain.INET).";
+    }
+
     private static void mustBindTo(String doing, NetworkChannel channel, SocketAddress address, String what) {
         try {
             channel.bind(address);
@@ -298,7 +360,8 @@ class NewSocketChecks {
             throw CheckFailed.when(doing + " and bound it to " + what)
                     .expected("the bind to work")
                     .got("UnsupportedAddressTypeException: your channel belongs to another protocol family")
-                    .next("the StandardProtocolFamily you pass to open(): it must match the domain")
+                    .next("the StandardProtocolFamily you pass to open(): it must match the domain. "
+                            + familyFor(address))
                     .build();
         } catch (IOException e) {
             throw CheckFailed.when(doing + " and bound it to " + what)
@@ -409,7 +472,11 @@ class NewSocketChecks {
             throw CheckFailed.when(doing)
                     .expected("a line \"sockfd = N\" on stdout and exit code 0")
                     .got(got)
-                    .next("run(): open the socket, find its descriptor with Inspector.openedSince, print it")
+                    .next(watching.text().contains("not found")
+                            ? "Inspector.openedSince(before) found no new descriptor: take before = "
+                                    + "Inspector.descriptors() just BEFORE open(); taken after it, the new socket "
+                                    + "is already in it"
+                            : "run(): open the socket, find its descriptor with Inspector.openedSince, print it")
                     .build();
         }
         Matcher m = SOCKFD.matcher(printed.line());
@@ -421,10 +488,10 @@ class NewSocketChecks {
             throw CheckFailed.when(doing)
                     .expected("N in \"sockfd = N\" to be the socket descriptor the program opened")
                     .got(printed.line() + "\nbut when that line was printed, "
-                            + (openThen ? "descriptor " + fd + " was a socket that was already open before the run"
-                            : "descriptor " + fd + " was not an open socket of this process")
-                            + "\nsockets open before the run: " + before
-                            + "\nsockets open when the line was printed: " + printed.openThen())
+                            + (openThen ? "fd " + fd + " was a socket that was already open before the run"
+                            : "fd " + fd + " was not an open socket of this process (closed already?)")
+                            + "\nsockets the program had opened and not yet closed at that moment: "
+                            + fdsOrNone(printed.openThen().stream().filter(d -> !before.contains(d)).toList()))
                     .next("print while the channel is still open, and take the descriptor from "
                             + "Inspector.openedSince(before), with before taken just before open()")
                     .build();
@@ -440,7 +507,7 @@ class NewSocketChecks {
         if (!left.isEmpty()) {
             throw CheckFailed.when(doing)
                     .expected("the program to close its socket before it returns")
-                    .got("still open after run() returned: " + left)
+                    .got("still open after run() returned: " + Probe02.fds(left))
                     .next("open the channel in a try-with-resources block")
                     .build();
         }

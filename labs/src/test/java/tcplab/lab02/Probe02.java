@@ -120,4 +120,32 @@ final class Probe02 {
             return all.toString(StandardCharsets.UTF_8);
         }
     }
+
+    /** Descriptors as a learner reads them, {@code [fd 5, fd 7]}: the inode numbers say nothing to a learner. */
+    static String fds(java.util.Collection<Inspector.Descriptor> descriptors) {
+        return descriptors.stream().sorted().map(d -> "fd " + d.fd())
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
+
+    /**
+     * A program's stderr with its stack traces cut short: the exception line and the frames of the lab's own code
+     * stay, the frames of the kit, the JDK and the thread (which differ from one JDK to the next) become one line.
+     */
+    static String shortStackTraces(String err) {
+        var sb = new StringBuilder();
+        boolean skipping = false;
+        for (String line : err.split("\n", -1)) {
+            boolean frame = line.matches("^\\s+at .*") || line.matches("^\\s+\\.\\.\\. \\d+ more$");
+            if (frame && !line.contains("tcplab.lab")) {
+                if (!skipping) {
+                    sb.append("\tat ... (frames of the kit and the JDK)\n");
+                }
+                skipping = true;
+                continue;
+            }
+            skipping = false;
+            sb.append(line).append('\n');
+        }
+        return sb.substring(0, sb.length() - 1);
+    }
 }
