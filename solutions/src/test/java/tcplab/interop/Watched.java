@@ -1,0 +1,76 @@
+package tcplab.interop;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Standard output of an in-process program that the test can read while the program still runs. Optionally a
+ * gate: once a whole line starting with {@code holdAfter} has been written, the writing thread waits (at most
+ * {@code holdLimit}) until the test calls {@link #release()}, so the test can look at the program mid-way.
+ */
+final class Watched extends OutputStream {
+
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final String holdAfter;
+    private final Duration holdLimit;
+    private final CountDownLatch gate = new CountDownLatch(1);
+
+    /** Output that never holds the writer. */
+    Watched() {
+        this(null, Duration.ZERO);
+    }
+
+    /** Output that holds the writer after the first whole line starting with {@code holdAfter}. */
+    Watched(String holdAfter, Duration holdLimit) {
+        this.holdAfter = holdAfter;
+        this.holdLimit = holdLimit;
+    }
+
+    PrintStream printStream() {
+        return new PrintStream(this, true, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        synchronized (this) {
+            bytes.write(b, off, len);
+        }
+        // Never wait while holding the lock: the test reads text() meanwhile.
+        if (holdAfter != null && gate.getCount() > 0 && wholeLineStartingWith(text(), holdAfter)) {
+            try {
+                gate.await(holdLimit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Lets the writer go on (also when it is not held yet: then it never will be). */
+    void release() {
+        gate.countDown();
+    }
+
+    synchronized String text() {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean wholeLineStartingWith(String text, String start) {
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length - 1; i++) { // the last piece has no '\n' yet: not a whole line
+            if (lines[i].startsWith(start)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
