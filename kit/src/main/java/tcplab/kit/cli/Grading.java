@@ -40,11 +40,17 @@ public final class Grading {
 
     /** Grades the compiled classes in {@code code} (learner's, reference, or a catalogued mistake). */
     public LabResult gradeClasses(Lab lab, Path code, Consumer<CheckResult> live) {
+        return gradeClasses(lab, code, live, null);
+    }
+
+    /** Grades {@code code} with only the checks {@code only} accepts (all, if null). */
+    public LabResult gradeClasses(Lab lab, Path code, Consumer<CheckResult> live,
+            java.util.function.Predicate<java.lang.reflect.Method> only) {
         // Checks that must start the lab in a child JVM (another locale, say) find its class path here.
         System.setProperty("tcplab.classpath",
                 code + File.pathSeparator + ws.checkClasses() + File.pathSeparator + ws.kitClassPath());
         try (var loader = LabBuild.loader(code, ws.checkClasses())) {
-            return Grader.grade(lab, loader, ws.checkClasses(), live);
+            return Grader.grade(lab, loader, ws.checkClasses(), live, only);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package tcplab.kit.grade;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -39,14 +40,24 @@ public final class Grader {
      * ends, so a learner sees progress while slow checks run.
      */
     public static LabResult grade(Lab lab, ClassLoader loader, Path checkClasses, Consumer<CheckResult> live) {
+        return grade(lab, loader, checkClasses, live, null);
+    }
+
+    /** Like {@link #grade(Lab, ClassLoader, Path, Consumer)}, but only the checks {@code only} accepts run. */
+    public static LabResult grade(Lab lab, ClassLoader loader, Path checkClasses, Consumer<CheckResult> live,
+            java.util.function.Predicate<Method> only) {
         long start = System.nanoTime();
         List<Class<?>> classes = checkClasses(lab, loader, checkClasses);
         var results = new ArrayList<CheckResult>();
         if (classes.isEmpty()) {
             return new LabResult(lab, results, 0);
         }
+        List<org.junit.platform.engine.DiscoverySelector> selectors = only == null
+                ? classes.stream().<org.junit.platform.engine.DiscoverySelector>map(c -> selectClass(c)).toList()
+                : classes.stream().flatMap(c -> checkMethods(c).stream().filter(only)
+                        .<org.junit.platform.engine.DiscoverySelector>map(m -> selectMethod(c, m))).toList();
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(classes.stream().map(c -> selectClass(c)).toList())
+                .selectors(selectors)
                 .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
                 .build();
         var listener = new TestExecutionListener() {
