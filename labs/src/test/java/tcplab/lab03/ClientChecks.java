@@ -129,15 +129,15 @@ class ClientChecks {
         String doing = "took the text out of " + which;
         String got = LabCode.call(doing, QUICK, () -> Client.text(frame.clone()));
         if (!text.equals(got)) {
-            boolean keptNuls = got != null && got.indexOf('\0') >= 0;
+            boolean keptNuls = got != null && got.endsWith("\0");
             throw CheckFailed.when(doing)
                     .expected(Transcript.quote(text) + ", from this frame:\n" + Hex.dump(frame, ""))
                     .got(got == null ? "null" : shortQuote(got))
                     .next(keptNuls ? "Client.text: your text still holds NUL characters (\\0): the padding was "
                                     + "decoded with the text. Stop at the first 0 byte: new String(frame, 0, index, UTF_8)."
                             : "Client.text: everything after the first 0 byte is not part of the text, whatever it "
-                                    + "holds. Find the first 0 and decode only the bytes before it (trim() is not the "
-                                    + "same thing).")
+                                    + "holds (here, bytes a C peer left in its buffer). Find the first 0 and decode only "
+                                    + "the bytes before it: trim() or replace(\"\\0\", \"\") is not the same thing.")
                     .build();
         }
     }
@@ -244,7 +244,7 @@ class ClientChecks {
                     + "server that answers one frame, then waits for you to close";
             var outcome = LabCode.outcome(doing, RUN,
                     () -> Client.exchange(HOST, server.port(), "hello", READ, READ), server);
-            server.close();
+            finish(server, wire);
             server.rethrowScriptFailure();
             expectFrameOnWire(doing, wire, Frame.of("hello"));
             if (outcome.threw()) {
@@ -304,7 +304,7 @@ class ClientChecks {
         var wire = new Transcript();
         try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
             ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, port(server));
-            server.close();
+            finish(server, wire);
             server.rethrowScriptFailure();
             String doing = "typed \"hello\" into your client, connected to a server that answers properly";
             expectFrameOnWire(doing, wire, Frame.of("hello"));
@@ -326,7 +326,7 @@ class ClientChecks {
             }
         })) {
             ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, port(server));
-            server.close();
+            finish(server, wire);
             server.rethrowScriptFailure();
             expectSuccess("typed \"hello\" into your client; the server sent its reply 4 bytes at a time", run, wire,
                     "from server: hello *_*");
@@ -342,7 +342,7 @@ class ClientChecks {
         var wire = new Transcript();
         try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
             ProgramRun run = ProgramRun.of(client(READ), RUN, "\n", HOST, port(server));
-            server.close();
+            finish(server, wire);
             server.rethrowScriptFailure();
             String doing = "pressed Enter on an empty line in your client";
             expectFrameOnWire(doing, wire, new byte[Frame.SIZE]);
@@ -362,7 +362,7 @@ class ClientChecks {
         try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
             String line = "x".repeat(128);
             ProgramRun run = ProgramRun.of(client(READ), RUN, line + "\n", HOST, port(server));
-            server.close();
+            finish(server, wire);
             server.rethrowScriptFailure();
             String doing = "typed a line of 128 letters into your client";
             byte[] sent = wire.receivedBytes();
@@ -394,7 +394,7 @@ class ClientChecks {
             }
         })) {
             ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, port(server));
-            server.close();
+            finish(server, wire);
             server.rethrowScriptFailure();
             String doing = "typed \"hello\"; the server sent 50 bytes of its reply and closed the connection";
             expectPlainFailure(doing, run, wire, "a line saying the connection ended after 50 bytes");
@@ -453,7 +453,7 @@ class ClientChecks {
         })) {
             Duration timeout = Duration.ofMillis(200);
             ProgramRun run = ProgramRun.of(client(timeout), RUN, "hello\n", HOST, port(server));
-            server.close();
+            finish(server, wire);
             server.rethrowScriptFailure();
             String doing = "typed \"hello\"; the server accepted, read the frame and never answered "
                     + "(your read timeout: 0.2 s)";
@@ -494,7 +494,7 @@ class ClientChecks {
                     Map.of("LANG", "C", "LC_ALL", "C"),
                     (text + "\n").getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10),
                     HOST, port(server));
-            server.close();
+            finish(server, wire);
             server.rethrowScriptFailure();
             String doing = "ran your client in a JVM whose default charset is US-ASCII (LANG=C) and typed "
                     + Transcript.quote(text);
@@ -542,10 +542,17 @@ class ClientChecks {
 
     /** A server that does what the source's server does: read one frame, answer with its text + " *_*". */
     private static void replyProperly(Conversation c) throws IOException {
+        answer(c);
+    }
+
+    /** Plays {@link #replyProperly}; true if a whole frame came and was answered. */
+    private static boolean answer(Conversation c) throws IOException {
         var request = c.read(Frame.SIZE, SERVER_WAIT);
         if (request.ending() == Conversation.Ending.COMPLETE) {
             c.send(Frame.of(Frame.text(request.bytes()) + " *_*"));
+            return true;
         }
+        return false;
     }
 
     /**
@@ -553,8 +560,26 @@ class ClientChecks {
      * it (or the check ends), as a server that serves several frames per connection would.
      */
     private static void replyAndWaitForClose(Conversation c) throws IOException {
-        replyProperly(c);
-        c.read(1, SERVER_WAIT);
+        if (answer(c)) {
+            c.read(1, SERVER_WAIT);
+        }
+    }
+
+    /**
+     * Closes {@code server} once its script has finished with the learner's connection (at most a few seconds:
+     * every script's reads are bounded), so the wire shows what the script did in the order it did it.
+     */
+    private static void finish(ScriptedServer server, Transcript wire) {
+        long deadline = System.nanoTime() + SERVER_WAIT.multipliedBy(2).toNanos();
+        while (!wire.isEmpty() && server.served() < 1 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        server.close();
     }
 
     private static String port(ScriptedServer server) {
@@ -737,7 +762,7 @@ class ClientChecks {
      * loop that keeps reading after the end, so such a loop fails the check instead of spinning for ever.
      */
     private static final class Dribble extends InputStream {
-        private static final int PATIENCE = 1000;
+        private static final int PATIENCE = 500;
         private final ByteArrayInputStream bytes;
         private final int piece;
         private int endsSeen;
