@@ -235,11 +235,16 @@ class ClientChecks {
             + "BufferedOutputStream (or a PrintWriter, a DataOutputStream over a buffer) and never flushed, so the "
             + "frame stays in your program and the server gets nothing (closing the socket does not flush it); the "
             + "reply read with BufferedReader.readLine() or readAllBytes(), which wait for a newline or for the end of "
-            + "the stream: a frame has no newline, and this server keeps the connection open until you close it. "
-            + "Lesson: \"The whole client, C beside Java\".")
+            + "the stream: a frame has no newline, and this server keeps the connection open until you close it; "
+            + "the socket never closed (no try-with-resources). Lesson: \"The whole client, C beside Java\".")
     void exchange_sends_one_128_byte_frame_and_returns_the_reply() throws IOException {
         var wire = new Transcript();
-        try (var server = ScriptedServer.start(wire, ClientChecks::replyAndWaitForClose)) {
+        var hungUp = new AtomicReference<Conversation.Ending>();
+        try (var server = ScriptedServer.start(wire, c -> {
+            if (answer(c)) {
+                hungUp.set(c.read(1, SERVER_WAIT).ending()); // wait for the client to close
+            }
+        })) {
             String doing = "called exchange(\"" + HOST + "\", " + server.port() + ", \"hello\", 1 s, 1 s) with a "
                     + "server that answers one frame, then waits for you to close";
             var outcome = LabCode.outcome(doing, RUN,
@@ -268,6 +273,16 @@ class ClientChecks {
                         .got(outcome.value() == null ? "null" : shortQuote(outcome.value()))
                         .wire(wire)
                         .next("Client.exchange: return text(readFrame(...)), the reply without its NUL padding.")
+                        .build();
+            }
+            if (hungUp.get() == Conversation.Ending.TIMED_OUT) {
+                throw CheckFailed.when(doing)
+                        .expected("your exchange to close its socket before it returns")
+                        .got("it returned \"hello *_*\", but the connection was still open "
+                                + LabCode.seconds(SERVER_WAIT) + " later, when the check's server gave up waiting")
+                        .wire(wire)
+                        .next("Client.exchange: open the socket in try-with-resources, try (Socket socket = new "
+                                + "Socket()) { ... }, so it is closed whatever happens, even when a read throws.")
                         .build();
             }
         }
@@ -361,10 +376,10 @@ class ClientChecks {
         var wire = new Transcript();
         try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
             String line = "x".repeat(128);
-            ProgramRun run = ProgramRun.of(client(READ), RUN, line + "\n", HOST, port(server));
+            String doing = "typed a line of 128 letters into your client";
+            ProgramRun run = runToFailure(doing, client(READ), line + "\n", server, wire, HOST, port(server));
             finish(server, wire);
             server.rethrowScriptFailure();
-            String doing = "typed a line of 128 letters into your client";
             byte[] sent = wire.receivedBytes();
             if (sent.length > 0) {
                 throw CheckFailed.when(doing)
@@ -393,10 +408,10 @@ class ClientChecks {
                 c.send(Arrays.copyOf(Frame.of(Frame.text(request.bytes()) + " *_*"), 50));
             }
         })) {
-            ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, port(server));
+            String doing = "typed \"hello\"; the server sent 50 bytes of its reply and closed the connection";
+            ProgramRun run = runToFailure(doing, client(READ), "hello\n", server, wire, HOST, port(server));
             finish(server, wire);
             server.rethrowScriptFailure();
-            String doing = "typed \"hello\"; the server sent 50 bytes of its reply and closed the connection";
             expectPlainFailure(doing, run, wire, "a line saying the connection ended after 50 bytes");
             if (!run.err().contains("50")) {
                 throw CheckFailed.when(doing)
@@ -423,8 +438,8 @@ class ClientChecks {
             port = probe.getLocalPort();
         } // closed: now nothing listens on that port
         var wire = new Transcript();
-        ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, String.valueOf(port));
         String doing = "ran your client against " + HOST + ":" + port + ", where nothing listens";
+        ProgramRun run = runToFailure(doing, client(READ), "hello\n", null, null, HOST, String.valueOf(port));
         expectPlainFailure(doing, run, null, "one line naming " + HOST + ":" + port);
         if (!run.err().contains(HOST) || !run.err().contains(String.valueOf(port))) {
             throw CheckFailed.when(doing)
@@ -452,11 +467,11 @@ class ClientChecks {
             }
         })) {
             Duration timeout = Duration.ofMillis(200);
-            ProgramRun run = ProgramRun.of(client(timeout), RUN, "hello\n", HOST, port(server));
-            finish(server, wire);
-            server.rethrowScriptFailure();
             String doing = "typed \"hello\"; the server accepted, read the frame and never answered "
                     + "(your read timeout: 0.2 s)";
+            ProgramRun run = runToFailure(doing, client(timeout), "hello\n", server, wire, HOST, port(server));
+            finish(server, wire);
+            server.rethrowScriptFailure();
             if (hungUp.get() == Conversation.Ending.TIMED_OUT) {
                 throw CheckFailed.when(doing)
                         .expected("your client to give up after about 0.2 s: close the connection, print one line "
@@ -555,15 +570,6 @@ class ClientChecks {
         return false;
     }
 
-    /**
-     * Like {@link #replyProperly}, but after the reply the server keeps the connection open until the client closes
-     * it (or the check ends), as a server that serves several frames per connection would.
-     */
-    private static void replyAndWaitForClose(Conversation c) throws IOException {
-        if (answer(c)) {
-            c.read(1, SERVER_WAIT);
-        }
-    }
 
     /**
      * Closes {@code server} once its script has finished with the learner's connection (at most a few seconds:
@@ -715,6 +721,36 @@ class ClientChecks {
                     .wire(wire)
                     .next("Client.run and Client.exchange: one whole frame back, its text up to the first NUL, "
                             + "printed with \"from server: \" in front.")
+                    .build();
+        }
+    }
+
+    /**
+     * Runs the learner's program where it must fail politely. An exception let out of {@code run} is what
+     * {@code main} would print as a stack trace: it fails the check with a message saying so.
+     */
+    private static ProgramRun runToFailure(String doing, Program program, String stdin, ScriptedServer server,
+            Transcript wire, String... args) {
+        try {
+            return ProgramRun.of(program, RUN, stdin, args);
+        } catch (CheckFailed failed) {
+            Throwable thrown = failed.getCause();
+            if (!(thrown instanceof Exception) || thrown instanceof UnsupportedOperationException) {
+                throw failed; // not written yet, timed out, or a missing method: the kit's message says it best
+            }
+            if (server != null) {
+                finish(server, wire);
+            }
+            throw CheckFailed.when(doing)
+                    .expected("exit code not 0, stdout: (nothing), stderr: one plain line saying what went wrong")
+                    .got("Client.run threw " + thrown.getClass().getName()
+                            + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage())
+                            + "\nat " + LabCode.where(thrown.getStackTrace())
+                            + "\n(main would let it out, and Java would print it with a stack trace)")
+                    .wire(wire)
+                    .next("Client.run: an expected failure is not a bug. Catch it around exchange, err.println one "
+                            + "line with its message, return 1.")
+                    .cause(thrown)
                     .build();
         }
     }
