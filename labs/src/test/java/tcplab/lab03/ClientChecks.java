@@ -133,11 +133,13 @@ class ClientChecks {
             throw CheckFailed.when(doing)
                     .expected(Transcript.quote(text) + ", from this frame:\n" + Hex.dump(frame, ""))
                     .got(got == null ? "null" : shortQuote(got))
-                    .next(keptNuls ? "Client.text: your text still holds NUL characters (\\0): the padding was "
-                                    + "decoded with the text. Stop at the first 0 byte: new String(frame, 0, index, UTF_8)."
+                    .next(keptNuls
+                            ? "Client.text: your text still holds NUL characters (\\0): the padding was decoded with "
+                                    + "the text. Stop at the first 0 byte: new String(frame, 0, index, UTF_8)."
                             : "Client.text: everything after the first 0 byte is not part of the text, whatever it "
-                                    + "holds (here, bytes a C peer left in its buffer). Find the first 0 and decode only "
-                                    + "the bytes before it: trim() or replace(\"\\0\", \"\") is not the same thing.")
+                                    + "holds (here, bytes a C peer left in its buffer). Find the first 0 and decode "
+                                    + "only the bytes before it: trim() or replace(\"\\0\", \"\") is not the same "
+                                    + "thing.")
                     .build();
         }
     }
@@ -494,8 +496,9 @@ class ClientChecks {
     @Hint("Under LANG=C the JVM's default charset is ASCII, and \"你好\" turns into \"??\". Likely causes, one "
             + "per place where text and bytes meet: text.getBytes() without a charset (the frame holds 3f, \"?\"); "
             + "new InputStreamReader(in) or new Scanner(in) without a charset (the frame holds ef bf bd, the "
-            + "replacement character); new String(bytes, 0, n) without a charset (the reply prints as \"\ufffd\"). Name "
-            + "UTF-8 every time: new InputStreamReader(in, StandardCharsets.UTF_8), text.getBytes(UTF_8), "
+            + "replacement character); new String(bytes, 0, n) without a charset (the reply prints as "
+            + "\"\ufffd\"). Name UTF-8 every time: new InputStreamReader(in, StandardCharsets.UTF_8), "
+            + "text.getBytes(UTF_8), "
             + "new String(bytes, 0, n, UTF_8). Lesson: \"Text is bytes: say UTF-8\".")
     void chinese_text_round_trips_even_when_the_platform_charset_is_ASCII() throws Exception {
         String text = "你好，世界";
