@@ -181,6 +181,47 @@ class ServerChecks {
 
     @Test
     @Order(6)
+    @Hint("bind the address AND the port you were given: new InetSocketAddress(InetAddress.getByName(ip), port). "
+            + "new InetSocketAddress(port) alone means \"every address of this machine\" (0.0.0.0, the wildcard): "
+            + "the server then answers on the network too, not only where it was asked to listen. Print the "
+            + "listener's own address after bind. Lesson 04, \"bind: a known address\".")
+    void the_server_listens_on_the_address_it_was_given_and_no_other() throws IOException {
+        var wire = new Transcript("kit client", "your server");
+        try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
+            int port = listeningPort(server);
+            InetAddress asked = InetAddress.getByName("127.0.0.1");
+            if (Inspector.available()) {
+                List<Inspector.Row> listening = Inspector.tcpRowsFor(port).stream()
+                        .filter(r -> r.state().equals("LISTEN") && r.local().getPort() == port).toList();
+                if (listening.isEmpty() || listening.stream().anyMatch(r -> !r.local().getAddress().equals(asked))) {
+                    throw CheckFailed.when("started your server with arguments [127.0.0.1, 0]")
+                            .expected("one socket in LISTEN on 127.0.0.1:" + port + " and on no other address")
+                            .got("the kernel has " + (listening.isEmpty() ? "no socket in LISTEN on port " + port
+                                    : listening + (listening.stream().anyMatch(r -> r.local().getAddress()
+                                    .isAnyLocalAddress()) ? " (the wildcard: every address of this machine)" : "")))
+                            .next("bind new InetSocketAddress(ip, port) with the ip you were given, not only the "
+                                    + "port")
+                            .build();
+                }
+            }
+            Matcher printed = RunningServer.LISTENING.matcher(server.outSoFar());
+            if (!printed.find() || !isAddress(printed.group(1), asked)) {
+                throw CheckFailed.when("started your server with arguments [127.0.0.1, 0]")
+                        .expected("a line \"listening on 127.0.0.1:" + port + "\"")
+                        .got(Transcript.quote(server.outSoFar()))
+                        .next("print the listener's own address and port after bind: "
+                                + "getInetAddress().getHostAddress() and getLocalPort()")
+                        .build();
+            }
+            Conversation c = server.connect("127.0.0.1", port, wire);
+            send(c, () -> c.send(Frame.of("only here")), wire);
+            expectAnswer(c, "only here *_*", wire, server);
+            expectExit0(server.finish(), wire);
+        }
+    }
+
+    @Test
+    @Order(7)
     @Hint("accept() returns a NEW socket for that client: its getInetAddress().getHostAddress() is the client's "
             + "address (toString() would add a \"/\") and its getPort() is the CLIENT's port (getLocalPort() is your "
             + "own). Print \"ip:<address>, port:<port>\". Lesson 04, \"Who is calling\".")
@@ -207,7 +248,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @Hint("TCP is a byte stream: the client's 128 bytes may come in many small reads. readFrame must keep reading "
             + "until it has all 128 (Lesson 04, \"Reading a whole frame\").")
     void a_frame_that_arrives_one_byte_at_a_time_is_served() throws IOException {
@@ -225,7 +266,7 @@ class ServerChecks {
     // Stage 3: clients and systems that say no.
 
     @Test
-    @Order(8)
+    @Order(9)
     @Hint("A client may connect and close without sending anything: read() returns -1 at once. Catch that (your "
             + "EOFException) in run, print ONE line on err saying how many bytes came (0), close both sockets and "
             + "return 1. Never let the exception escape: that is a stack trace. Lesson 04, \"Reading a whole frame\".")
@@ -242,7 +283,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @Hint("Use the readTimeout you are given: client.setSoTimeout((int) readTimeout.toMillis()) before reading. "
             + "A read that times out throws java.net.SocketTimeoutException: catch it, print one line, return 1. "
             + "Lesson 04, \"Waiting, but not forever\".")
@@ -258,7 +299,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @Hint("Use the acceptTimeout you are given: listener.setSoTimeout((int) acceptTimeout.toMillis()) before "
             + "accept(). When no client comes in time, accept throws java.net.SocketTimeoutException: catch it, print "
             + "one line, close the listener, return 1. Lesson 04, \"Waiting, but not forever\".")
@@ -274,7 +315,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @Hint("bind() throws java.net.BindException (\"Address already in use\") when another socket listens on that "
             + "address and port. Catch it, print one line on err that names the address and port, return 1. "
             + "Lesson 04, \"Address already in use\".")
@@ -296,7 +337,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Hint("Port 0 asks the kernel for any free port during bind. Print the port the listener really got "
             + "(ServerSocket.getLocalPort()), not the 0 you were given. Lesson 04, \"Port 0\".")
     void port_0_gets_a_free_port_and_the_server_says_which() throws IOException {
@@ -318,7 +359,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @Hint("Nothing in your server should assume IPv4: InetAddress.getByName(\"::1\") gives an Inet6Address and "
             + "ServerSocket binds it the same way. Lesson 04, \"bind: a known address\".")
     void the_server_works_on_the_IPv6_loopback() throws IOException {
@@ -345,7 +386,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @Hint("Check the arguments before touching the network: exactly two; the address must be an IP address "
             + "(InetAddress.getByName throws UnknownHostException otherwise); the port a number from 0 to 65535 "
             + "(Integer.parseInt throws NumberFormatException for \"abc\"; 70000 must be refused by you, or "
@@ -382,7 +423,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     @Hint("Close the accepted socket (it ends the connection: the client reads end of stream) and then the "
             + "listener (the port is free again). try-with-resources closes both, in the right order, even when "
             + "something throws. A socket left open sits in CLOSE_WAIT once the client closes. "
@@ -530,6 +571,18 @@ class ServerChecks {
         try (var s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
             return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isAddress(String text, InetAddress expected) {
+        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (host.isEmpty() || !host.matches("[0-9a-fA-F:.]+")) {
+            return false; // a host name, or "/127.0.0.1": not the address in numbers
+        }
+        try {
+            return InetAddress.getByName(host).equals(expected);
         } catch (IOException e) {
             return false;
         }
