@@ -549,6 +549,11 @@ class ServerChecks {
                             })
                     .wire(wire)
                     .next((r.bytes().length == 0 && r.ending() == Conversation.Ending.CLOSED
+                            && server.outSoFar().contains("from client:")
+                            ? "your server read the frame (it printed \"from client: ...\") but closed without "
+                            + "answering: write frame(reply(text)) on the ACCEPTED socket's output stream, and if "
+                            + "you wrapped it (BufferedOutputStream, PrintStream), flush it before closing"
+                            : r.bytes().length == 0 && r.ending() == Conversation.Ending.CLOSED
                             ? "your server closed without answering. Did it read all 128 bytes (one read() may "
                             + "bring just one)? Did it write on the ACCEPTED socket?"
                             : r.bytes().length == 0 ? "did your server write its answer on the ACCEPTED socket?"
