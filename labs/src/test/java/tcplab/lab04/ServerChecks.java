@@ -168,8 +168,9 @@ class ServerChecks {
             + "frame, print \"from client: <text>\", write frame(reply(text)) on the ACCEPTED socket, close, return "
             + "0. Likely causes: \"listening on\" shows the port you were given (0) instead of the port the kernel "
             + "picked (listener.getLocalPort() after bind), or is printed after accept() (too late: accept waits); "
-            + "the reply written as its bare bytes instead of a 128-byte frame with zeros after the text. Lesson "
-            + "04, \"The server in Java, call by call\".")
+            + "the reply written as its bare bytes instead of a 128-byte frame with zeros after the text; the "
+            + "reply written through a BufferedOutputStream that is never flushed, so closing the socket drops it. "
+            + "Lesson 04, \"The server in Java, call by call\".")
     void the_server_listens_accepts_and_answers_hello() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
