@@ -95,9 +95,13 @@ final class RunningServer implements AutoCloseable {
                 .got("run threw " + t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
                         + "\nat " + LabCode.where(t.getStackTrace())
                         + "\n(a person running your server would see a stack trace)")
-                .next("catch it in run (around readFrame and the write): an EOFException means the client left "
+                .next((t instanceof IOException
+                        ? "catch it in run (around readFrame and the write): an EOFException means the client left "
                         + "before a whole frame came, another IOException that the connection broke. Print one "
-                        + "line on err and return 1.\nyour server printed so far: " + printedSoFar())
+                        + "line on err and return 1."
+                        : "this exception is not the network saying no: it is a bug at the line above. With "
+                        + "these arguments, what does that line get?")
+                        + "\nyour server printed so far: " + printedSoFar())
                 .cause(t)
                 .build();
     }

@@ -141,8 +141,8 @@ class ServerChecks {
     @Order(4)
     @Hint("When the stream ends (read() returns -1, or readNBytes gives fewer than 128) before the frame is "
             + "whole, throw java.io.EOFException with a message that says how many bytes did come, e.g. \"the "
-            + "client left after sending 5 of 128 bytes\". Likely causes: the half-filled frame returned as if it "
-            + "were whole, or -1 added to the count. Lesson 04, \"Reading a whole frame\".")
+            + "client left after sending 5 of 128 bytes\". Likely cause: the bytes that came returned as if they "
+            + "were a whole frame. Lesson 04, \"Reading a whole frame\".")
     void readFrame_says_how_many_bytes_came_when_the_stream_ends_early() {
         byte[] five = "hello".getBytes(StandardCharsets.UTF_8);
         LabCode.Outcome<String> outcome = LabCode.outcome("called readFrame on a stream that ends after 5 bytes",
@@ -384,8 +384,9 @@ class ServerChecks {
     @Test
     @Order(14)
     @Hint("Nothing in your server should assume IPv4: InetAddress.getByName(\"::1\") gives an Inet6Address and "
-            + "ServerSocket binds it the same way. Likely causes: the address parsed by hand (splitting on dots or "
-            + "colons); the bound address replaced by an IPv4 one. Lesson 04, \"bind: a known address\".")
+            + "ServerSocket binds it the same way. Likely cause: the address parsed by hand as four numbers "
+            + "between dots, as inet_addr does in C; InetAddress.getByName reads both kinds. Lesson 04, \"bind: "
+            + "a known address\".")
     void the_server_works_on_the_IPv6_loopback() throws IOException {
         Assumptions.assumeTrue(ipv6Loopback(), "this machine has no IPv6 loopback (::1)");
         var wire = new Transcript("kit client", "your server");
