@@ -64,8 +64,9 @@ final class RunningServer implements AutoCloseable {
             server.poke();
         };
         Thread t = new Thread(() -> {
+            String doing = "ran your server with arguments " + List.of(args);
             try {
-                int code = LabCode.call("ran your server with arguments " + List.of(args), limit,
+                LabCode.Outcome<Integer> outcome = LabCode.outcome(doing, limit,
                         () -> {
                             int exitCode = Server.run(args.clone(), InputStream.nullInputStream(), outStream, errStream,
                                     acceptTimeout, readTimeout);
@@ -73,7 +74,11 @@ final class RunningServer implements AutoCloseable {
                             return exitCode;
                         },
                         kitSide);
-                server.exit.complete(code);
+                if (outcome.threw()) {
+                    server.exit.completeExceptionally(server.escaped(doing, outcome.thrown()));
+                } else {
+                    server.exit.complete(outcome.value());
+                }
             } catch (Throwable e) {
                 server.exit.completeExceptionally(e);
             }
@@ -81,6 +86,24 @@ final class RunningServer implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         return server;
+    }
+
+    /** An exception that left run: a person running the server would see a stack trace and no exit code. */
+    private CheckFailed escaped(String doing, Throwable t) {
+        return CheckFailed.when(doing)
+                .expected("run to return an exit code (1, with one plain line on stderr, when something goes wrong)")
+                .got("run threw " + t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
+                        + "\nat " + LabCode.where(t.getStackTrace())
+                        + "\n(a person running your server would see a stack trace)")
+                .next((t instanceof IOException
+                        ? "catch it in run (around readFrame and the write): an EOFException means the client left "
+                        + "before a whole frame came, another IOException that the connection broke. Print one "
+                        + "line on err and return 1."
+                        : "this exception is not the network saying no: it is a bug at the line above. With "
+                        + "these arguments, what does that line get?")
+                        + "\nyour server printed so far: " + printedSoFar())
+                .cause(t)
+                .build();
     }
 
     /** Waits for the "listening on …" line and returns the port it names; fails the check if none comes. */

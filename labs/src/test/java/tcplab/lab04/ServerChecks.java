@@ -1,9 +1,11 @@
 package tcplab.lab04;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +28,6 @@ import tcplab.kit.Hex;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
-import tcplab.kit.Program;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.Transcript;
 
@@ -49,10 +50,12 @@ class ServerChecks {
 
     @Test
     @Order(1)
-    @Hint("reply(text) is text + \" *_*\", but its UTF-8 bytes must fit in 127 (a C peer needs the closing NUL). "
-            + "Count BYTES, not chars: \"你\" is 3 bytes. Cut the bytes at 127, then step back while the byte at the "
-            + "cut is a continuation byte (10xxxxxx), so no character is cut in half. "
-            + "Lesson 04, \"The reply and its 127 bytes\".")
+    @Hint("reply(text) is text + \" *_*\", cut so its UTF-8 bytes fit in 127 (a C peer needs room for the "
+            + "closing NUL). Likely causes: you never cut, so a long text gives 128 bytes or more; you cut with "
+            + "substring(0, 127), which counts chars, not bytes (\"你\" is one char but 3 bytes); you cut the bytes "
+            + "at exactly 127 and split a character, which comes back as the replacement sign �. Cut the bytes at "
+            + "127, then step back while the byte at the cut is a continuation byte (10xxxxxx). Lesson 04, \"The "
+            + "reply and its 127 bytes\".")
     void reply_adds_the_smiley_and_fits_in_127_bytes_cutting_only_between_characters() {
         String a126 = "a".repeat(126);
         String ab42 = "ab" + "你".repeat(42); // 128 bytes: a full frame with no NUL at all
@@ -72,9 +75,11 @@ class ServerChecks {
             throw CheckFailed.when("called reply(" + Transcript.quote(text) + ") (" + utf8(text) + " bytes of UTF-8)")
                     .expected(Transcript.quote(expected) + " (" + utf8(expected) + " bytes)")
                     .got(got == null ? "null" : Transcript.quote(got) + " (" + utf8(got) + " bytes)")
-                    .next(utf8(got) > 127 ? "the reply must fit in 127 bytes of UTF-8: count bytes, not chars"
-                            : got != null && got.contains("\uFFFD") ? "you cut a character in half: step back to "
-                            + "the start of the character (bytes 10xxxxxx continue one)"
+                    .next(got != null && got.contains("\uFFFD") ? "you cut a character in half (\uFFFD is what "
+                            + "is left of it): after cutting at 127 bytes, step back while the byte at the cut is a "
+                            + "continuation byte (10xxxxxx)"
+                            : utf8(got) > 127 ? "the reply must fit in 127 bytes of UTF-8: cut it, and count "
+                            + "bytes (getBytes(StandardCharsets.UTF_8).length), not chars (length())"
                             : "append \" *_*\" (space, star, underscore, star), then cut only if it is too long")
                     .build();
         }
@@ -82,9 +87,10 @@ class ServerChecks {
 
     @Test
     @Order(2)
-    @Hint("frame(text) is exactly 128 bytes: the text's UTF-8 bytes (getBytes(StandardCharsets.UTF_8), never the "
-            + "platform default), then zeros. Arrays.copyOf pads with zeros for you. Lesson 04, \"Reading a whole "
-            + "frame\", and lesson 03 for the frame itself.")
+    @Hint("frame(text) is exactly 128 bytes: the text's UTF-8 bytes (getBytes(StandardCharsets.UTF_8), never "
+            + "the platform default), then zeros. Likely causes: the array is only as long as the text (no "
+            + "padding), or padded with spaces instead of zero bytes. Arrays.copyOf pads with zeros for you. Lesson "
+            + "04, \"Reading a whole frame\", and lesson 03 for the frame itself.")
     void a_frame_is_the_text_in_UTF_8_then_NULs_up_to_128_bytes() {
         for (String text : List.of("hello", "你好 *_*", "")) {
             byte[] got = LabCode.call("called frame(" + Transcript.quote(text) + ")", LIMIT, () -> Server.frame(text));
@@ -101,9 +107,11 @@ class ServerChecks {
 
     @Test
     @Order(3)
-    @Hint("One read() may return fewer bytes than you asked for (here: one byte each time). Keep reading until you "
-            + "have 128 (a loop, or in.readNBytes(128)), and read no further: the next bytes belong to someone "
-            + "else. Then take the bytes up to the first 0 as UTF-8. Lesson 04, \"Reading a whole frame\".")
+    @Hint("Likely causes: one read() taken for the whole frame: read() returns what has arrived so far, here "
+            + "one byte, so keep reading until you have 128 (a loop, or in.readNBytes(128)), and no further: the "
+            + "next bytes belong to the next message. Or the whole 128 bytes turned into text: the zeros after the "
+            + "text end up inside the string; stop at the first 0 byte and decode the bytes before it as UTF-8. "
+            + "Lesson 04, \"Reading a whole frame\".")
     void readFrame_reads_all_128_bytes_even_when_they_come_one_at_a_time() throws IOException {
         byte[] frame = Frame.of("你好, server");
         byte[] more = "NEXT".getBytes(StandardCharsets.UTF_8);
@@ -131,9 +139,10 @@ class ServerChecks {
 
     @Test
     @Order(4)
-    @Hint("When the stream ends (read() returns -1) before 128 bytes came, throw java.io.EOFException with a "
-            + "message that says how many bytes did come, e.g. \"the client left after sending 5 of 128 bytes\". "
-            + "Lesson 04, \"Reading a whole frame\".")
+    @Hint("When the stream ends (read() returns -1, or readNBytes gives fewer than 128) before the frame is "
+            + "whole, throw java.io.EOFException with a message that says how many bytes did come, e.g. \"the "
+            + "client left after sending 5 of 128 bytes\". Likely cause: the bytes that came returned as if they "
+            + "were a whole frame. Lesson 04, \"Reading a whole frame\".")
     void readFrame_says_how_many_bytes_came_when_the_stream_ends_early() {
         byte[] five = "hello".getBytes(StandardCharsets.UTF_8);
         LabCode.Outcome<String> outcome = LabCode.outcome("called readFrame on a stream that ends after 5 bytes",
@@ -155,10 +164,13 @@ class ServerChecks {
 
     @Test
     @Order(5)
-    @Hint("run must: bind to <ip>:<port> with backlog 10, print \"listening on <ip>:<port>\" (the REAL port: "
-            + "listener.getLocalPort()), accept, read one frame, print \"from client: <text>\", write "
-            + "frame(reply(text)) on the ACCEPTED socket, close, return 0. Lesson 04, \"The server in Java, call "
-            + "by call\".")
+    @Hint("run must: bind to <ip>:<port> with backlog 10, print \"listening on <ip>:<port>\", accept, read one "
+            + "frame, print \"from client: <text>\", write frame(reply(text)) on the ACCEPTED socket, close, return "
+            + "0. Likely causes: \"listening on\" shows the port you were given (0) instead of the port the kernel "
+            + "picked (listener.getLocalPort() after bind), or is printed after accept() (too late: accept waits); "
+            + "the reply written as its bare bytes instead of a 128-byte frame with zeros after the text; the "
+            + "reply written through a BufferedOutputStream that is never flushed, so closing the socket drops it. "
+            + "Lesson 04, \"The server in Java, call by call\".")
     void the_server_listens_accepts_and_answers_hello() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -181,9 +193,51 @@ class ServerChecks {
 
     @Test
     @Order(6)
-    @Hint("accept() returns a NEW socket for that client: its getInetAddress().getHostAddress() is the client's "
-            + "address (toString() would add a \"/\") and its getPort() is the CLIENT's port (getLocalPort() is your "
-            + "own). Print \"ip:<address>, port:<port>\". Lesson 04, \"Who is calling\".")
+    @Hint("Likely cause: only the port was bound. new InetSocketAddress(port) alone means \"every address of "
+            + "this machine\" (0.0.0.0 or ::, the wildcard): the server then answers on the network too, not only "
+            + "where it was asked to listen. Bind new InetSocketAddress(InetAddress.getByName(ip), port), and print "
+            + "the listener's own address after bind. Lesson 04, \"bind: a known address\".")
+    void the_server_listens_on_the_address_it_was_given_and_no_other() throws IOException {
+        var wire = new Transcript("kit client", "your server");
+        try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
+            int port = listeningPort(server);
+            InetAddress asked = InetAddress.getByName("127.0.0.1");
+            if (Inspector.available()) {
+                List<Inspector.Row> listening = Inspector.tcpRowsFor(port).stream()
+                        .filter(r -> r.state().equals("LISTEN") && r.local().getPort() == port).toList();
+                if (listening.isEmpty() || listening.stream().anyMatch(r -> !r.local().getAddress().equals(asked))) {
+                    throw CheckFailed.when("started your server with arguments [127.0.0.1, 0]")
+                            .expected("one socket in LISTEN on 127.0.0.1:" + port + " and on no other address")
+                            .got("the kernel has " + (listening.isEmpty() ? "no socket in LISTEN on port " + port
+                                    : listening + (listening.stream().anyMatch(r -> r.local().getAddress()
+                                    .isAnyLocalAddress()) ? " (the wildcard: every address of this machine)" : "")))
+                            .next("bind new InetSocketAddress(ip, port) with the ip you were given, not only the "
+                                    + "port")
+                            .build();
+                }
+            }
+            Matcher printed = RunningServer.LISTENING.matcher(server.outSoFar());
+            if (!printed.find() || !isAddress(printed.group(1), asked)) {
+                throw CheckFailed.when("started your server with arguments [127.0.0.1, 0]")
+                        .expected("a line \"listening on 127.0.0.1:" + port + "\"")
+                        .got(Transcript.quote(server.outSoFar()))
+                        .next("print the listener's own address and port after bind: "
+                                + "getInetAddress().getHostAddress() and getLocalPort()")
+                        .build();
+            }
+            Conversation c = server.connect("127.0.0.1", port, wire);
+            send(c, () -> c.send(Frame.of("only here")), wire);
+            expectAnswer(c, "only here *_*", wire, server);
+            expectExit0(server.finish(), wire);
+        }
+    }
+
+    @Test
+    @Order(7)
+    @Hint("accept() returns a NEW socket for that client; print \"ip:<address>, port:<port>\" from it. Likely "
+            + "causes: the address printed with toString(), which shows \"/127.0.0.1\" (use getHostAddress()); the "
+            + "server's own port printed (getLocalPort(), the port you listen on) instead of the client's "
+            + "(getPort()). Lesson 04, \"Who is calling\".")
     void the_server_prints_the_clients_real_address_and_port() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -199,17 +253,17 @@ class ServerChecks {
                 throw CheckFailed.when("connected to your server from 127.0.0.1 port " + clientPort)
                         .expected("a line \"" + expected + "\"")
                         .got(run.describe())
-                        .next("the accepted socket's getInetAddress().getHostAddress() and getPort(); port "
-                                + port + " is your server's own port, not the client's")
+                        .next(peerAdvice(m, port, clientPort))
                         .build();
             }
         }
     }
 
     @Test
-    @Order(7)
-    @Hint("TCP is a byte stream: the client's 128 bytes may come in many small reads. readFrame must keep reading "
-            + "until it has all 128 (Lesson 04, \"Reading a whole frame\").")
+    @Order(8)
+    @Hint("TCP is a byte stream: the client's 128 bytes may come in many small pieces. Likely cause: one read() "
+            + "taken for the whole frame; readFrame must keep reading until it has all 128. Lesson 04, \"Reading a "
+            + "whole frame\".")
     void a_frame_that_arrives_one_byte_at_a_time_is_served() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -225,10 +279,13 @@ class ServerChecks {
     // Stage 3: clients and systems that say no.
 
     @Test
-    @Order(8)
+    @Order(9)
     @Hint("A client may connect and close without sending anything: read() returns -1 at once. Catch that (your "
-            + "EOFException) in run, print ONE line on err saying how many bytes came (0), close both sockets and "
-            + "return 1. Never let the exception escape: that is a stack trace. Lesson 04, \"Reading a whole frame\".")
+            + "EOFException) in run, print ONE line on err saying how many bytes came (0), close the accepted "
+            + "socket and the listener, and return 1. Likely causes: the exception escapes (a stack trace); the "
+            + "error printed but 0 returned, which tells a script all went well; the accepted socket never closed, "
+            + "so it sits in CLOSE_WAIT (use try (Socket client = listener.accept()) or try (client)). Lesson 04, "
+            + "\"Reading a whole frame\" and \"Closing: the connection, then the listener\".")
     void a_client_that_leaves_without_sending_gets_a_plain_error() {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -242,10 +299,11 @@ class ServerChecks {
     }
 
     @Test
-    @Order(9)
-    @Hint("Use the readTimeout you are given: client.setSoTimeout((int) readTimeout.toMillis()) before reading. "
-            + "A read that times out throws java.net.SocketTimeoutException: catch it, print one line, return 1. "
-            + "Lesson 04, \"Waiting, but not forever\".")
+    @Order(10)
+    @Hint("Likely cause: no read timeout, so read() waits forever for a client that says nothing. Use the "
+            + "readTimeout you are given: client.setSoTimeout((int) readTimeout.toMillis()) on the ACCEPTED socket, "
+            + "before reading. A read that times out throws java.net.SocketTimeoutException: catch it, print one "
+            + "line, return 1. Lesson 04, \"Waiting, but not forever\".")
     void a_silent_client_is_given_up_after_the_read_timeout() {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, Duration.ofMillis(200), "127.0.0.1", "0")) {
@@ -258,10 +316,12 @@ class ServerChecks {
     }
 
     @Test
-    @Order(10)
-    @Hint("Use the acceptTimeout you are given: listener.setSoTimeout((int) acceptTimeout.toMillis()) before "
-            + "accept(). When no client comes in time, accept throws java.net.SocketTimeoutException: catch it, print "
-            + "one line, close the listener, return 1. Lesson 04, \"Waiting, but not forever\".")
+    @Order(11)
+    @Hint("Likely causes: no accept timeout, so accept() waits forever when nobody comes: call "
+            + "listener.setSoTimeout((int) acceptTimeout.toMillis()) before accept(), catch the "
+            + "java.net.SocketTimeoutException, print one line, return 1. Or the listener never closed, so the port "
+            + "stays in LISTEN after run returns: open it with try (var listener = new ServerSocket()) { ... }. "
+            + "Lesson 04, \"Waiting, but not forever\" and \"Closing: the connection, then the listener\".")
     void a_server_that_no_client_calls_gives_up_after_the_accept_timeout() {
         try (var server = RunningServer.start(LIMIT, Duration.ofMillis(200), READ, "127.0.0.1", "0")) {
             int port = listeningPort(server);
@@ -274,16 +334,19 @@ class ServerChecks {
     }
 
     @Test
-    @Order(11)
-    @Hint("bind() throws java.net.BindException (\"Address already in use\") when another socket listens on that "
-            + "address and port. Catch it, print one line on err that names the address and port, return 1. "
-            + "Lesson 04, \"Address already in use\".")
+    @Order(12)
+    @Hint("bind() throws java.net.BindException (\"Address already in use\") when another socket listens on "
+            + "that address and port. Likely causes: the exception not caught, so the learner sees a stack trace; "
+            + "or \"listening on\" printed before bind. Put bind in a try, catch the IOException, print one line on "
+            + "err that names the address and port, return 1. Lesson 04, \"Address already in use\".")
     void a_port_in_use_is_a_plain_error_naming_it() throws IOException {
         try (var taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             String port = String.valueOf(taken.getLocalPort());
-            ProgramRun run = ProgramRun.of(withShortTimeouts(), LIMIT, "", "127.0.0.1", port);
             String doing = "started your server on 127.0.0.1:" + port + ", where the check already listens";
+            ProgramRun run = runToTheEnd(doing, "put bind in a try and catch the IOException it throws "
+                    + "(java.net.BindException here): print one line that names the address and port, and return 1",
+                    "127.0.0.1", port);
             if (run.out().contains("listening on")) {
                 throw CheckFailed.when(doing)
                         .expected("no \"listening on\" line: bind must fail")
@@ -296,9 +359,10 @@ class ServerChecks {
     }
 
     @Test
-    @Order(12)
-    @Hint("Port 0 asks the kernel for any free port during bind. Print the port the listener really got "
-            + "(ServerSocket.getLocalPort()), not the 0 you were given. Lesson 04, \"Port 0\".")
+    @Order(13)
+    @Hint("Port 0 asks the kernel for any free port during bind. Likely cause: the port you were given (0) "
+            + "printed instead of the port the listener really got (ServerSocket.getLocalPort(), after bind). "
+            + "Lesson 04, \"Port 0\".")
     void port_0_gets_a_free_port_and_the_server_says_which() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -318,9 +382,11 @@ class ServerChecks {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @Hint("Nothing in your server should assume IPv4: InetAddress.getByName(\"::1\") gives an Inet6Address and "
-            + "ServerSocket binds it the same way. Lesson 04, \"bind: a known address\".")
+            + "ServerSocket binds it the same way. Likely cause: the address parsed by hand as four numbers "
+            + "between dots, as inet_addr does in C; InetAddress.getByName reads both kinds. Lesson 04, \"bind: "
+            + "a known address\".")
     void the_server_works_on_the_IPv6_loopback() throws IOException {
         Assumptions.assumeTrue(ipv6Loopback(), "this machine has no IPv6 loopback (::1)");
         var wire = new Transcript("kit client", "your server");
@@ -345,12 +411,13 @@ class ServerChecks {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @Hint("Check the arguments before touching the network: exactly two; the address must be an IP address "
-            + "(InetAddress.getByName throws UnknownHostException otherwise); the port a number from 0 to 65535 "
-            + "(Integer.parseInt throws NumberFormatException for \"abc\"; 70000 must be refused by you, or "
-            + "InetSocketAddress throws). Print one line with \"usage\" in it and return the same code each time. "
-            + "Lesson 04, \"The server in Java, call by call\".")
+            + "(InetAddress.getByName throws UnknownHostException otherwise); the port a number from 0 to 65535. "
+            + "Likely causes: only negative ports refused, so 70000 reaches new InetSocketAddress, which throws "
+            + "IllegalArgumentException (a stack trace); Integer.parseInt's NumberFormatException for \"abc\" not "
+            + "caught; a different exit code for each case. Print one line with \"usage\" in it and return 2 each "
+            + "time. Lesson 04, \"The server in Java, call by call\".")
     void a_bad_address_or_port_is_a_usage_error() {
         List<String[]> cases = List.of(
                 new String[] {"::zz", "0"},
@@ -360,8 +427,10 @@ class ServerChecks {
                 new String[] {"127.0.0.1"});
         var codes = new ArrayList<Integer>();
         for (String[] args : cases) {
-            ProgramRun run = ProgramRun.of(withShortTimeouts(), LIMIT, "", args);
             String doing = "started your server with arguments " + Arrays.toString(args);
+            ProgramRun run = runToTheEnd(doing, "check the arguments yourself before you use them: exactly two, an "
+                    + "IP address, a port from 0 to 65535 (new InetSocketAddress throws for 70000); print a usage "
+                    + "line and return 2", args);
             expectPlainError(run, doing, null, null);
             if (!run.err().toLowerCase().contains("usage") || run.out().contains("listening on")) {
                 throw CheckFailed.when(doing)
@@ -382,11 +451,12 @@ class ServerChecks {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     @Hint("Close the accepted socket (it ends the connection: the client reads end of stream) and then the "
-            + "listener (the port is free again). try-with-resources closes both, in the right order, even when "
-            + "something throws. A socket left open sits in CLOSE_WAIT once the client closes. "
-            + "Lesson 04, \"Closing: the connection, then the listener\".")
+            + "listener (the port is free again). Likely causes: the accepted socket used but never closed, so it "
+            + "sits in CLOSE_WAIT once the client closes; the listener never closed, so the port stays in LISTEN. "
+            + "try-with-resources closes both, in the right order, even when something throws. Lesson 04, "
+            + "\"Closing: the connection, then the listener\".")
     void afterwards_no_socket_is_left_listening_or_in_CLOSE_WAIT() throws IOException {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         var wire = new Transcript("kit client", "your server");
@@ -413,9 +483,31 @@ class ServerChecks {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** Server.run with the checks' short time limits, as a {@link Program} for {@link ProgramRun}. */
-    private static Program withShortTimeouts() {
-        return (args, in, out, err) -> Server.run(args, in, out, err, ACCEPT, READ);
+    /**
+     * Runs the server with the checks' short time limits until it returns. An exception that escapes run is what a
+     * person running the program sees as a stack trace: it fails the check, saying {@code ifThrown}.
+     */
+    private static ProgramRun runToTheEnd(String doing, String ifThrown, String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+             var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            LabCode.Outcome<Integer> outcome = LabCode.outcome(doing, LIMIT, () -> Server.run(args.clone(),
+                    InputStream.nullInputStream(), outStream, errStream, ACCEPT, READ));
+            if (outcome.threw()) {
+                Throwable t = outcome.thrown();
+                throw CheckFailed.when(doing)
+                        .expected("exit code other than 0 and ONE plain line on stderr, no exception")
+                        .got("run threw " + t.getClass().getName() + (t.getMessage() == null ? "" : ": "
+                                + t.getMessage()) + "\nat " + LabCode.where(t.getStackTrace())
+                                + "\n(a person running your server would see a stack trace)")
+                        .next(ifThrown)
+                        .cause(t)
+                        .build();
+            }
+            return new ProgramRun(List.of(args), outcome.value(), out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
+        }
     }
 
     private static int listeningPort(RunningServer server) {
@@ -459,6 +551,11 @@ class ServerChecks {
                             })
                     .wire(wire)
                     .next((r.bytes().length == 0 && r.ending() == Conversation.Ending.CLOSED
+                            && server.outSoFar().contains("from client:")
+                            ? "your server read the frame (it printed \"from client: ...\") but closed without "
+                            + "answering: write frame(reply(text)) on the ACCEPTED socket's output stream, and if "
+                            + "you wrapped it (BufferedOutputStream, PrintStream), flush it before closing"
+                            : r.bytes().length == 0 && r.ending() == Conversation.Ending.CLOSED
                             ? "your server closed without answering. Did it read all 128 bytes (one read() may "
                             + "bring just one)? Did it write on the ACCEPTED socket?"
                             : r.bytes().length == 0 ? "did your server write its answer on the ACCEPTED socket?"
@@ -530,6 +627,35 @@ class ServerChecks {
         try (var s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
             return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** What to look at when the "ip:…, port:…" line is wrong, from what it says. */
+    private static String peerAdvice(Matcher m, int serverPort, int clientPort) {
+        String advice = "print the ACCEPTED socket's getInetAddress().getHostAddress() and getPort()";
+        if (!m.find(0)) {
+            return advice + " as \"ip:<address>, port:<port>\"";
+        }
+        if (m.group(1).startsWith("/")) {
+            return "the address starts with \"/\": that is InetAddress.toString() (host name, \"/\", address). "
+                    + "Use getHostAddress(), which gives the address alone";
+        }
+        if (m.group(2).equals(String.valueOf(serverPort))) {
+            return "port " + serverPort + " is your server's own port (getLocalPort()); the client's port is "
+                    + "getPort() of the accepted socket";
+        }
+        return advice + "; the client's port is " + clientPort;
+    }
+
+    private static boolean isAddress(String text, InetAddress expected) {
+        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (host.isEmpty() || !host.matches("[0-9a-fA-F:.]+")) {
+            return false; // a host name, or "/127.0.0.1": not the address in numbers
+        }
+        try {
+            return InetAddress.getByName(host).equals(expected);
         } catch (IOException e) {
             return false;
         }
