@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times grading a lab with ./tcplab against the plain Maven run of the same checks, warm, and prints the ratio
 # and the launcher's peak memory. Usage: kit/bench/grading.sh [LAB] [RUNS]   (defaults: 02 and 5)
-# It grades the reference, so that every check runs to the end as it does for a learner whose lab passes.
+# It grades passing code, so that every check runs to the end: the reference as it is, and a learner's lab that
+# was just saved (the reference copied over the stub, touched before each run so that it is compiled every time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 lab="${1:-02}"
@@ -25,9 +26,20 @@ measure() { # label, command...: prints "label median_seconds peak_kb"
 
 ./tcplab check "$lab" --reference >/dev/null   # make sure the kit is built before timing anything
 read -r _ t_kit kb_kit < <(measure tcplab ./tcplab check "$lab" --reference)
+
+# The learner's case: the stub is set aside, the reference put in its place, and the stub restored on any exit.
+stub="labs/src/main/java/tcplab/lab$lab"
+aside="$(mktemp -d)"
+cp -p "$stub"/*.java "$aside"/
+trap 'cp -p "$aside"/*.java "$stub"/ && rm -rf "$aside"' EXIT
+cp solutions/src/main/java/tcplab/lab"$lab"/*.java "$stub"/
+read -r _ t_edit kb_edit < <(measure learner bash -c "touch $stub/*.java && ./tcplab check $lab")
 read -r _ t_mvn kb_mvn < <(measure maven ./mvnw -q -o -B -pl solutions test "-Dtest=tcplab.lab$lab.**" \
   -Dsurefire.failIfNoSpecifiedTests=false)
 printf 'lab %s, median of %s warm runs on %s cores\n' "$lab" "$runs" "$(nproc)"
 printf '  ./tcplab check %s --reference   %6.2f s   peak RSS %d MB\n' "$lab" "$t_kit" $((kb_kit / 1024))
+printf '  ./tcplab check %s, just saved    %6.2f s   peak RSS %d MB  (compiles the lab first)\n' "$lab" "$t_edit" \
+  $((kb_edit / 1024))
 printf '  ./mvnw -q test (lab %s only)      %6.2f s   peak RSS %d MB\n' "$lab" "$t_mvn" $((kb_mvn / 1024))
-awk -v a="$t_mvn" -v b="$t_kit" 'BEGIN { printf "  ratio: ./tcplab is %.1fx faster\n", a / b }'
+awk -v a="$t_mvn" -v b="$t_kit" -v c="$t_edit" \
+  'BEGIN { printf "  ratio: ./tcplab is %.1fx faster than Maven (%.1fx when it compiles a just-saved lab)\n", a / b, a / c }'
