@@ -36,6 +36,8 @@ class CloseChecks {
     private static final Duration WAIT = Duration.ofSeconds(2);
     /** How long the kit polls the kernel's tables for a socket to go away. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
+    /** How long the kit lets descriptors close once the server's thread has ended (they should be closed already). */
+    private static final Duration GRACE = Duration.ofMillis(500);
 
     private final Transcript wire = new Transcript();
 
@@ -78,14 +80,20 @@ class CloseChecks {
             exchange(server, client, "three");
             int kitPort = client.socket().getLocalPort();
             client.shutdownOutput();
-            Received end = client.read(1, WAIT);
-            if (end.ending() != Ending.CLOSED) {
+            Received end = client.read(Frame.SIZE, WAIT);
+            if (end.ending() != Ending.CLOSED || end.bytes().length > 0) {
+                String next = end.bytes().length > 0
+                        ? "converse(): your server answered the end of stream as if it were a frame. When the "
+                        + "client closes, Frames.read returns null: that is the end of the conversation, not a "
+                        + "message. Loop while Frames.read returns a text, then close the accepted socket."
+                        : "converse(): when Frames.read returns null the client has closed; leave the loop and "
+                        + "close the accepted socket (try-with-resources). A loop on !client.isClosed() never "
+                        + "ends: isClosed() only says whether YOUR side called close().";
                 throw CheckFailed.when("sent three frames, read three replies, then closed its sending side (FIN)")
                         .expected("your server to read end of stream, close its side, and the kit to read -1")
                         .got(describe(end) + rowsOfServerSide(server, kitPort))
                         .wire(wire)
-                        .next("converse(): when Frames.read returns null the client has closed; leave the loop and "
-                                + "close the accepted socket.\n" + server.logForMessage())
+                        .next(next + "\n" + server.logForMessage())
                         .build();
             }
             client.close();
@@ -241,8 +249,8 @@ class CloseChecks {
             exchange(server, client, "before stop");
             server.stop();
             wire.event("the check called stop() on your server");
-            exchange(server, client, "after stop");
-            exchange(server, client, "still talking");
+            exchange(server, client, "after stop", "the check called stop()");
+            exchange(server, client, "still talking", "the check called stop()");
             client.shutdownOutput();
             Received end = client.read(1, WAIT);
             if (end.ending() != Ending.CLOSED) {
@@ -309,7 +317,7 @@ class CloseChecks {
                 rude.reset();
             }
             try (var next = connect(port)) {
-                exchange(server, next, "am I served?");
+                exchange(server, next, "am I served?", "the client before it reset its connection");
             }
             expectOneLineLog(server, "made a client reset its connection");
         }
@@ -337,7 +345,7 @@ class CloseChecks {
                 }
             }
             try (var next = connect(port)) {
-                exchange(server, next, "next, please");
+                exchange(server, next, "next, please", "the client before it left in the middle of a frame");
             }
             expectOneLineLog(server, "made a client leave in the middle of a frame");
         }
@@ -359,7 +367,7 @@ class CloseChecks {
                 next.send(Frame.of("waiting my turn"));
                 expectReply(server, next, "waiting my turn",
                         "connected a silent client, then a second one that sent a frame (read timeout "
-                                + readTimeout.toMillis() + " ms)");
+                                + readTimeout.toMillis() + " ms)", "the silent client's read timed out");
                 Received r = silent.read(1, WAIT);
                 if (r.ending() != Ending.CLOSED && r.ending() != Ending.RESET) {
                     throw CheckFailed.when("looked at the silent client after the second one was served")
@@ -407,7 +415,10 @@ class CloseChecks {
                                 + server.logForMessage())
                         .build();
             }
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty());
+            // The server's thread has ended, so a sound server has closed everything already; the short grace is
+            // for the kernel. Polling longer (and more often) only gives the garbage collector time to close a
+            // leaked socket behind the learner's back, which would hide the leak on some runs and not on others.
+            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty(), GRACE, Duration.ofMillis(50));
             if (!clean) {
                 List<String> open = new ArrayList<>();
                 for (var d : Inspector.openedSince(before)) {
@@ -418,7 +429,8 @@ class CloseChecks {
                         .expected("every socket your server opened to be closed again")
                         .got("still open:\n" + String.join("\n", open))
                         .wire(wire)
-                        .next("converse(): close the accepted socket on every path (try-with-resources); "
+                        .next("converse(): close the accepted socket on every path, also after a reset (the "
+                                + "connection is gone, but your descriptor is not): try (client) { … } does it. "
                                 + "stop(): close the listener.")
                         .build();
             }
@@ -433,11 +445,24 @@ class CloseChecks {
 
     /** Sends one frame and expects its reply. */
     private void exchange(ServerUnderCheck server, Conversation c, String text) throws IOException {
+        exchange(server, c, text, null);
+    }
+
+    /**
+     * Sends one frame and expects its reply; {@code event}, if not null, names what happened just before (a
+     * client that reset, stop()…), to explain a reply that never comes or a connection that closes.
+     */
+    private void exchange(ServerUnderCheck server, Conversation c, String text, String event) throws IOException {
         c.send(Frame.of(text));
-        expectReply(server, c, text, "sent one frame " + Transcript.quote(text));
+        expectReply(server, c, text, "sent one frame " + Transcript.quote(text), event);
     }
 
     private void expectReply(ServerUnderCheck server, Conversation c, String text, String doing)
+            throws IOException {
+        expectReply(server, c, text, doing, null);
+    }
+
+    private void expectReply(ServerUnderCheck server, Conversation c, String text, String doing, String event)
             throws IOException {
         String reply = text + " *_*";
         Received r = c.read(Frame.SIZE, WAIT);
@@ -445,10 +470,16 @@ class CloseChecks {
             return;
         }
         String next = switch (r.ending()) {
-            case TIMED_OUT -> r.bytes().length == 0 ? server.whyNoAnswer()
+            case TIMED_OUT -> r.bytes().length == 0 ? noAnswer(server, event)
                     : "a reply is always one whole frame of 128 bytes: Frames.write(out, Frames.reply(text)).";
-            case CLOSED -> "your server closed the connection. converse() must keep reading frames until "
-                    + "Frames.read returns null, and stop() must not close the accepted socket.";
+            case CLOSED -> event != null && event.contains("stop()")
+                    ? "your server closed this client's connection when " + event + ". stop() closes the "
+                    + "listener ONLY: the accepted socket is another socket, and its conversation goes on until "
+                    + "the client closes. (Ending it too is close()'s job.)"
+                    : "your server closed the connection instead of answering. converse() must keep reading "
+                    + "frames until Frames.read returns null. Closing the socket's OutputStream (or InputStream) "
+                    + "closes the whole socket, and shutdownOutput() ends your side for good: neither belongs "
+                    + "after a reply. Frames.write flushes; nothing more is needed to send it.";
             case RESET -> "your server reset the connection; an exception on its side? " + server.logForMessage();
             case COMPLETE -> "the reply is the frame's text followed by \" *_*\", NUL-padded to 128 bytes: "
                     + "Frames.reply and Frames.write.";
@@ -459,6 +490,32 @@ class CloseChecks {
                 .wire(wire)
                 .next(next)
                 .build();
+    }
+
+    /** Why no reply came, knowing what happened just before ({@code event}, or null). */
+    private static String noAnswer(ServerUnderCheck server, String event) {
+        if (event == null) {
+            return server.whyNoAnswer();
+        }
+        if (event.contains("stop()")) {
+            return server.threadHasEnded()
+                    ? "your server's thread ended when " + event + ", in the middle of a conversation. stop() "
+                    + "closes the listener only; the conversation in progress goes on until its client closes, and "
+                    + "only then does serve() find the listener closed.\n" + server.logForMessage()
+                    : server.whyNoAnswer();
+        }
+        if (server.threadHasEnded()) {
+            return "your server's thread ended when " + event + ": an exception got out of serve()'s loop, and "
+                    + "that ends the server for everyone. Catch IOException around ONE conversation (in "
+                    + "converse()), log one line, close that socket and go back to accept().\n"
+                    + server.logForMessage();
+        }
+        if (event.contains("silent")) {
+            return "your server is still busy with the silent client: with no read timeout its read waits "
+                    + "forever, and a serial server serves no one else meanwhile. converse(): "
+                    + "client.setSoTimeout(the read timeout in ms) before the first read.";
+        }
+        return server.whyNoAnswer();
     }
 
     private static void expectOneLineLog(ServerUnderCheck server, String what) {
@@ -510,7 +567,11 @@ class CloseChecks {
 
     /** Polls {@code condition} every 10 ms for up to {@link #SETTLE}: closing takes the kernel a moment. */
     private static boolean pollUntil(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
+        return pollUntil(condition, SETTLE, Duration.ofMillis(10));
+    }
+
+    private static boolean pollUntil(java.util.function.BooleanSupplier condition, Duration limit, Duration every) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             if (condition.getAsBoolean()) {
                 return true;
@@ -519,7 +580,7 @@ class CloseChecks {
                 return false;
             }
             try {
-                Thread.sleep(10);
+                Thread.sleep(every.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -16,6 +16,8 @@ final class ServerUnderCheck implements AutoCloseable {
 
     static final String HOST = "127.0.0.1";
     private static final Duration CALL = Duration.ofSeconds(2);
+    /** How many lines of the server's log a failure message shows. */
+    private static final int LOG_LINES = 8;
 
     private static final String START_HINT = "start() must not accept or serve itself: it starts the thread made "
             + "in the constructor (serving.start()) and returns; serve() runs on that thread.";
@@ -114,10 +116,15 @@ final class ServerUnderCheck implements AutoCloseable {
         return logBytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** The log as a learner reads it in a message. */
+    /** The log as a learner reads it in a message: its first lines, so that a log that floods stays readable. */
     String logForMessage() {
         String log = log();
-        return log.isEmpty() ? "(your server's log is empty)" : "your server's log:\n" + log.strip();
+        if (log.isEmpty()) {
+            return "(your server's log is empty)";
+        }
+        var lines = log.strip().lines().toList();
+        return "your server's log:\n" + String.join("\n", lines.subList(0, Math.min(lines.size(), LOG_LINES)))
+                + (lines.size() > LOG_LINES ? "\n… (more lines)" : "");
     }
 
     /** True when the log holds a Java stack trace rather than one plain line per problem. */
