@@ -43,10 +43,11 @@ class CloseChecks {
 
     @Test
     @Order(1)
-    @Hint("start() must bind a ServerSocket to the host and port it is given (port 0: the system picks one), start "
-            + "the server's thread and return at once, without waiting for a client. If the check says your code was "
-            + "still running, start() is probably calling accept() itself. Lesson 05, \"The lab\"; binding is "
-            + "Lesson 04.")
+    @Hint("start() must bind a ServerSocket to the host and port it is given (port 0: the system picks one), "
+            + "start the server's thread and return at once, without waiting for a client. If the check says your "
+            + "code was still running, start() serves by itself: it calls accept() or serve() directly, or "
+            + "serving.run() instead of serving.start() (run() runs the thread's work right there, on the "
+            + "caller's thread). Lesson 05, \"The lab\"; binding is Lesson 04.")
     void the_server_starts_and_accepts_a_connection() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -56,9 +57,9 @@ class CloseChecks {
 
     @Test
     @Order(2)
-    @Hint("serve() accepts a client and hands it to converse(); converse() reads a frame with Frames.read(in) and "
-            + "answers with Frames.write(out, Frames.reply(text)). An exception thrown on the server's thread is "
-            + "printed on the console, not here: look there. Lesson 05, \"The lab\".")
+    @Hint("serve() accepts a client and hands it to converse(); converse() reads a frame with Frames.read(in) "
+            + "and answers with Frames.write(out, Frames.reply(text)). An exception thrown on the server's thread "
+            + "is printed on the console, not here: look there. Lesson 05, \"The lab\".")
     void one_frame_gets_one_reply() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -68,9 +69,12 @@ class CloseChecks {
 
     @Test
     @Order(3)
-    @Hint("converse() must loop: read a frame, reply, read the next… until Frames.read returns null (the client "
-            + "closed: end of stream). Then close the accepted socket: try-with-resources around it does that. A "
-            + "server that never closes leaves its side in CLOSE_WAIT. Lesson 05, \"End of stream\" and "
+    @Hint("converse() must loop: read a frame, reply, read the next… until Frames.read returns null (the "
+            + "client closed: end of stream). Then close the accepted socket: try (client) { … } does it. Likely "
+            + "causes: the socket is never closed, so your side sits in CLOSE_WAIT; a loop on !client.isClosed(), "
+            + "which never ends (isClosed() is about YOUR side) and either spins or answers the null as a frame "
+            + "\"null *_*\"; or the reply to \"one\" ended the connection: out.close() closes the whole socket, "
+            + "and shutdownOutput() after a reply ends your side for good. Lesson 05, \"End of stream\" and "
             + "\"CLOSE_WAIT: the forgotten close\".")
     void after_three_frames_and_a_close_the_server_closes_its_side() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
@@ -113,9 +117,12 @@ class CloseChecks {
 
     @Test
     @Order(4)
-    @Hint("After one conversation ends, serve() must go back to accept() for the next client: accept in a loop. "
-            + "If the second client gets nothing, the first conversation never ended (did converse() leave its loop "
-            + "when Frames.read returned null?) or serve() returned after one client. Lesson 05, \"The lab\".")
+    @Hint("After one conversation ends, serve() must go back to accept() for the next client, on the SAME "
+            + "listener. If the second client is refused, the listener was closed after the first one: try "
+            + "(listener) { … } around accept() or a listener.close() after a conversation does that; only stop() "
+            + "closes it. If the second client gets nothing, the first conversation never ended (did converse() "
+            + "leave its loop when Frames.read returned null?) or serve() returned after one client. Lesson 05, "
+            + "\"A serial server's life\".")
     void the_next_client_is_served_after_the_first_leaves() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -133,9 +140,9 @@ class CloseChecks {
 
     @Test
     @Order(5)
-    @Hint("A client that shuts down its output (a half-close: FIN, but it still reads) must still get a reply to "
-            + "every frame it sent before. Answer every whole frame before you look for the end of stream, and close "
-            + "only after Frames.read returned null. Lesson 05, \"Half-close\".")
+    @Hint("A client that shuts down its output (a half-close: FIN, but it still reads) must still get a reply "
+            + "to every frame it sent before. Answer every whole frame before you look for the end of stream, and "
+            + "close only after Frames.read returned null. Lesson 05, \"Half-close\".")
     void a_client_that_half_closes_still_gets_every_reply() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -167,8 +174,9 @@ class CloseChecks {
     @Order(6)
     @Hint("stop() closes the listener. A thread blocked in accept() then gets a SocketException: that is the "
             + "normal way out of the accept loop, not an error to print or to retry. Check listener.isClosed() "
-            + "and return. A loop that catches and accepts again spins forever. Lesson 05, \"Stopping a thread that "
-            + "waits in accept()\".")
+            + "and return quietly. Likely causes: e.printStackTrace() (or a log line) for every accept() failure, "
+            + "the expected one included; a catch that accepts again, which spins forever on the closed listener. "
+            + "Lesson 05, \"Stopping a thread that waits in accept()\".")
     void stop_ends_a_server_that_has_no_client() {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             server.port();
@@ -194,9 +202,9 @@ class CloseChecks {
 
     @Test
     @Order(7)
-    @Hint("After stop() the port has no listener, so the kernel answers a new SYN with RST and the client's connect "
-            + "fails with \"Connection refused\". If the kit could still connect, the listener is open: stop() must "
-            + "close the ServerSocket, not just set a flag. Lesson 05, \"Closing the listener\".")
+    @Hint("After stop() the port has no listener, so the kernel answers a new SYN with RST and the client's "
+            + "connect fails with \"Connection refused\". If the kit could still connect, the listener is open: "
+            + "stop() must close the ServerSocket, not just set a flag. Lesson 05, \"Closing the listener\".")
     void after_stop_a_new_client_is_refused() {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -241,8 +249,8 @@ class CloseChecks {
     @Order(8)
     @Hint("stop() closes the listener ONLY. The accepted socket is a different socket: the conversation in "
             + "progress goes on until its client closes, and only then does serve() find the listener closed and "
-            + "end. If the client lost its connection at stop(), stop() closed too much. Lesson 05, \"Closing the "
-            + "listener\".")
+            + "end. If the client lost its connection at stop(), stop() also closed the current client's socket: "
+            + "that is close()'s job, not stop()'s. Lesson 05, \"Closing the listener\".")
     void stop_lets_the_conversation_in_progress_finish() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -275,10 +283,11 @@ class CloseChecks {
 
     @Test
     @Order(9)
-    @Hint("close() is stop() plus the end of the conversation in progress: close the listener, then the accepted "
-            + "socket of the current client (keep it in the `current` field while you converse), then wait for the "
-            + "thread. A read blocked on a socket that another thread closes throws SocketException: that is "
-            + "expected, not worth a stack trace. Lesson 05, \"Closing the listener\".")
+    @Hint("close() is stop() plus the end of the conversation in progress: close the listener, then the "
+            + "accepted socket of the current client (keep it in the `current` field while you converse), then "
+            + "wait for the thread. If the client kept its connection, close() only called stop(), or `current` "
+            + "was never set. A read blocked on a socket that another thread closes throws SocketException: that "
+            + "is expected, not worth a stack trace. Lesson 05, \"Closing the listener\".")
     void close_ends_the_conversation_in_progress_too() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -306,9 +315,10 @@ class CloseChecks {
     @Test
     @Order(10)
     @Hint("A client that resets makes your read (or write) throw SocketException \"Connection reset\". Catch "
-            + "IOException around ONE conversation, write one line to the log, close that socket and go back to "
-            + "accept(). An exception that escapes serve() ends the server for everyone. Lesson 05, \"Resets\" and "
-            + "\"A serial server's life\".")
+            + "IOException around ONE conversation (inside converse()), write one line to the log, close that "
+            + "socket and go back to accept(). Likely cause: one try/catch around accept() AND converse(), or "
+            + "around the whole loop: the first reset jumps out of the loop and ends the server for everyone. "
+            + "Lesson 05, \"Resets\" and \"A serial server's life\".")
     void a_client_that_resets_does_not_bring_the_server_down() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -325,8 +335,11 @@ class CloseChecks {
 
     @Test
     @Order(11)
-    @Hint("A client that closes in the middle of a frame sent half a message: Frames.read throws EOFException. "
-            + "Do not answer a half frame; log one line, close, serve the next client. Lesson 05, \"End of stream\".")
+    @Hint("A client that closes in the middle of a frame sent half a message: Frames.read throws "
+            + "EOFException. Do not answer a half frame; log one line, close, serve the next client. Likely "
+            + "causes: a catch for SocketException only (EOFException is not one, so it escapes and ends the "
+            + "server); or client.close() written after the loop, which an exception jumps over (try (client) { … "
+            + "} closes on every path). Lesson 05, \"End of stream\".")
     void a_client_that_leaves_mid_frame_gets_no_reply_and_the_next_is_served() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -353,10 +366,11 @@ class CloseChecks {
 
     @Test
     @Order(12)
-    @Hint("One client at a time means a silent client blocks everyone behind it. Set the accepted socket's read "
-            + "timeout (client.setSoTimeout(readTimeout)) so a read that waits too long throws "
-            + "SocketTimeoutException; log one line, close, take the next client. Lesson 05, \"A serial server's "
-            + "life\".")
+    @Hint("One client at a time means a silent client blocks everyone behind it. Set the ACCEPTED socket's "
+            + "read timeout (client.setSoTimeout(readTimeout in ms)) so a read that waits too long throws "
+            + "SocketTimeoutException; log one line, close, take the next client. Likely causes: no setSoTimeout "
+            + "at all, or set on the listener (that one times out accept(), not reads). Lesson 05, \"A serial "
+            + "server's life\".")
     void a_silent_client_is_dropped_after_the_read_timeout() throws IOException {
         Duration readTimeout = Duration.ofMillis(250);
         try (var server = ServerUnderCheck.start(readTimeout)) {
@@ -384,10 +398,11 @@ class CloseChecks {
 
     @Test
     @Order(13)
-    @Hint("Every accepted socket must be closed on EVERY path: normal end, reset, half frame. try (client) { … } "
-            + "does it even when an exception flies. And when the server has stopped, the listener must be closed "
-            + "too. A descriptor that stays open is a leak; a long-running server dies of them. Lesson 05, "
-            + "\"CLOSE_WAIT: the forgotten close\".")
+    @Hint("Every accepted socket must be closed on EVERY path: normal end, reset, half frame. A reset "
+            + "connection is gone for the kernel, but your descriptor stays open until you close it: \"nothing "
+            + "left to close after a reset\" is the usual leak. try (client) { … } closes even when an exception "
+            + "flies. And when the server has stopped, the listener must be closed too. A long-running server "
+            + "dies of leaked descriptors. Lesson 05, \"CLOSE_WAIT: the forgotten close\".")
     void no_socket_is_left_open_after_the_server_stops() throws IOException {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         Set<Inspector.Descriptor> before = Inspector.descriptors();

@@ -20,7 +20,8 @@ final class ServerUnderCheck implements AutoCloseable {
     private static final int LOG_LINES = 8;
 
     private static final String START_HINT = "start() must not accept or serve itself: it starts the thread made "
-            + "in the constructor (serving.start()) and returns; serve() runs on that thread.";
+            + "in the constructor (serving.start()) and returns; serve() runs on that thread. (serving.run() would run "
+            + "serve() right there, on the caller's thread.)";
 
     /** Set when start() did not return: later checks then fail at once instead of waiting for it again. */
     private static volatile CheckFailed startHung;
@@ -122,7 +123,17 @@ final class ServerUnderCheck implements AutoCloseable {
         if (log.isEmpty()) {
             return "(your server's log is empty)";
         }
-        var lines = log.strip().lines().toList();
+        // Stack frames differ from one JDK to the next (line numbers inside java.base): one line stands for them.
+        var lines = new java.util.ArrayList<String>();
+        for (String line : log.strip().lines().toList()) {
+            if (isStackLine(line)) {
+                if (lines.isEmpty() || !lines.get(lines.size() - 1).equals(STACK)) {
+                    lines.add(STACK);
+                }
+            } else {
+                lines.add(line);
+            }
+        }
         return "your server's log:\n" + String.join("\n", lines.subList(0, Math.min(lines.size(), LOG_LINES)))
                 + (lines.size() > LOG_LINES ? "\n… (more lines)" : "");
     }
@@ -130,6 +141,12 @@ final class ServerUnderCheck implements AutoCloseable {
     /** True when the log holds a Java stack trace rather than one plain line per problem. */
     boolean logHasStackTrace() {
         return log().lines().anyMatch(l -> l.matches("^\\s+at [\\w.$/]+\\(.*") || l.startsWith("Caused by:"));
+    }
+
+    private static final String STACK = "    … (a stack trace)";
+
+    private static boolean isStackLine(String line) {
+        return line.matches("^\\s+at [\\w.$/]+\\(.*") || line.matches("^\\s+\\.\\.\\. \\d+ more$");
     }
 
     /** What a silent server most likely means, for the "look at" line of a failure. */
