@@ -180,6 +180,7 @@ class CloseChecks {
     void stop_ends_a_server_that_has_no_client() {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             server.port();
+            server.awaitWaitingInAccept(WAIT);
             server.stop();
             if (!server.awaitStopped(WAIT)) {
                 throw CheckFailed.when("called stop() on a server with no client and waited " + LabCode.seconds(WAIT))
@@ -208,6 +209,7 @@ class CloseChecks {
     void after_stop_a_new_client_is_refused() {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
+            server.awaitWaitingInAccept(WAIT);
             server.stop();
             // Java's close() returns at once; the thread blocked in accept() is woken and lets go of the kernel's
             // socket as it leaves. Wait for that, or a connect in between could still be taken into the backlog.
