@@ -232,7 +232,9 @@ class CloseChecks {
                                 + (Inspector.available() ? "\nthe kernel's rows for port " + port + ": "
                                 + Inspector.tcpRowsFor(port) : ""))
                         .wire(wire)
-                        .next("stop(): close the ServerSocket (listener.close()).")
+                        .next("stop(): close the ServerSocket (listener.close()). A flag that the accept loop "
+                                + "looks at is not enough: while the listener is open, the kernel completes "
+                                + "handshakes for it (into its backlog), whether or not anyone calls accept().")
                         .build();
             } catch (ConnectException expected) {
                 wire.event("connect after stop(): " + expected.getMessage());
