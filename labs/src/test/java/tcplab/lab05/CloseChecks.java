@@ -36,15 +36,18 @@ class CloseChecks {
     private static final Duration WAIT = Duration.ofSeconds(2);
     /** How long the kit polls the kernel's tables for a socket to go away. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
+    /** How long the kit lets descriptors close once the server's thread has ended (they should be closed already). */
+    private static final Duration GRACE = Duration.ofMillis(500);
 
     private final Transcript wire = new Transcript();
 
     @Test
     @Order(1)
-    @Hint("start() must bind a ServerSocket to the host and port it is given (port 0: the system picks one), start "
-            + "the server's thread and return at once, without waiting for a client. If the check says your code was "
-            + "still running, start() is probably calling accept() itself. Lesson 05, \"The lab\"; binding is "
-            + "Lesson 04.")
+    @Hint("start() must bind a ServerSocket to the host and port it is given (port 0: the system picks one), "
+            + "start the server's thread and return at once, without waiting for a client. If the check says your "
+            + "code was still running, start() serves by itself: it calls accept() or serve() directly, or "
+            + "serving.run() instead of serving.start() (run() runs the thread's work right there, on the "
+            + "caller's thread). Lesson 05, \"The lab\"; binding is Lesson 04.")
     void the_server_starts_and_accepts_a_connection() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -54,9 +57,9 @@ class CloseChecks {
 
     @Test
     @Order(2)
-    @Hint("serve() accepts a client and hands it to converse(); converse() reads a frame with Frames.read(in) and "
-            + "answers with Frames.write(out, Frames.reply(text)). An exception thrown on the server's thread is "
-            + "printed on the console, not here: look there. Lesson 05, \"The lab\".")
+    @Hint("serve() accepts a client and hands it to converse(); converse() reads a frame with Frames.read(in) "
+            + "and answers with Frames.write(out, Frames.reply(text)). An exception thrown on the server's thread "
+            + "is printed on the console, not here: look there. Lesson 05, \"The lab\".")
     void one_frame_gets_one_reply() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -66,9 +69,12 @@ class CloseChecks {
 
     @Test
     @Order(3)
-    @Hint("converse() must loop: read a frame, reply, read the next… until Frames.read returns null (the client "
-            + "closed: end of stream). Then close the accepted socket: try-with-resources around it does that. A "
-            + "server that never closes leaves its side in CLOSE_WAIT. Lesson 05, \"End of stream\" and "
+    @Hint("converse() must loop: read a frame, reply, read the next… until Frames.read returns null (the "
+            + "client closed: end of stream). Then close the accepted socket: try (client) { … } does it. Likely "
+            + "causes: the socket is never closed, so your side sits in CLOSE_WAIT; a loop on !client.isClosed(), "
+            + "which never ends (isClosed() is about YOUR side) and either spins or answers the null as a frame "
+            + "\"null *_*\"; or the reply to \"one\" ended the connection: out.close() closes the whole socket, "
+            + "and shutdownOutput() after a reply ends your side for good. Lesson 05, \"End of stream\" and "
             + "\"CLOSE_WAIT: the forgotten close\".")
     void after_three_frames_and_a_close_the_server_closes_its_side() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
@@ -78,14 +84,20 @@ class CloseChecks {
             exchange(server, client, "three");
             int kitPort = client.socket().getLocalPort();
             client.shutdownOutput();
-            Received end = client.read(1, WAIT);
-            if (end.ending() != Ending.CLOSED) {
+            Received end = client.read(Frame.SIZE, WAIT);
+            if (end.ending() != Ending.CLOSED || end.bytes().length > 0) {
+                String next = end.bytes().length > 0
+                        ? "converse(): your server answered the end of stream as if it were a frame. When the "
+                        + "client closes, Frames.read returns null: that is the end of the conversation, not a "
+                        + "message. Loop while Frames.read returns a text, then close the accepted socket."
+                        : "converse(): when Frames.read returns null the client has closed; leave the loop and "
+                        + "close the accepted socket (try-with-resources). A loop on !client.isClosed() never "
+                        + "ends: isClosed() only says whether YOUR side called close().";
                 throw CheckFailed.when("sent three frames, read three replies, then closed its sending side (FIN)")
                         .expected("your server to read end of stream, close its side, and the kit to read -1")
                         .got(describe(end) + rowsOfServerSide(server, kitPort))
                         .wire(wire)
-                        .next("converse(): when Frames.read returns null the client has closed; leave the loop and "
-                                + "close the accepted socket.\n" + server.logForMessage())
+                        .next(next + "\n" + server.logForMessage())
                         .build();
             }
             client.close();
@@ -105,9 +117,12 @@ class CloseChecks {
 
     @Test
     @Order(4)
-    @Hint("After one conversation ends, serve() must go back to accept() for the next client: accept in a loop. "
-            + "If the second client gets nothing, the first conversation never ended (did converse() leave its loop "
-            + "when Frames.read returned null?) or serve() returned after one client. Lesson 05, \"The lab\".")
+    @Hint("After one conversation ends, serve() must go back to accept() for the next client, on the SAME "
+            + "listener. If the second client is refused, the listener was closed after the first one: try "
+            + "(listener) { … } around accept() or a listener.close() after a conversation does that; only stop() "
+            + "closes it. If the second client gets nothing, the first conversation never ended (did converse() "
+            + "leave its loop when Frames.read returned null?) or serve() returned after one client. Lesson 05, "
+            + "\"A serial server's life\".")
     void the_next_client_is_served_after_the_first_leaves() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -125,9 +140,9 @@ class CloseChecks {
 
     @Test
     @Order(5)
-    @Hint("A client that shuts down its output (a half-close: FIN, but it still reads) must still get a reply to "
-            + "every frame it sent before. Answer every whole frame before you look for the end of stream, and close "
-            + "only after Frames.read returned null. Lesson 05, \"Half-close\".")
+    @Hint("A client that shuts down its output (a half-close: FIN, but it still reads) must still get a reply "
+            + "to every frame it sent before. Answer every whole frame before you look for the end of stream, and "
+            + "close only after Frames.read returned null. Lesson 05, \"Half-close\".")
     void a_client_that_half_closes_still_gets_every_reply() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -159,11 +174,13 @@ class CloseChecks {
     @Order(6)
     @Hint("stop() closes the listener. A thread blocked in accept() then gets a SocketException: that is the "
             + "normal way out of the accept loop, not an error to print or to retry. Check listener.isClosed() "
-            + "and return. A loop that catches and accepts again spins forever. Lesson 05, \"Stopping a thread that "
-            + "waits in accept()\".")
+            + "and return quietly. Likely causes: e.printStackTrace() (or a log line) for every accept() failure, "
+            + "the expected one included; a catch that accepts again, which spins forever on the closed listener. "
+            + "Lesson 05, \"Stopping a thread that waits in accept()\".")
     void stop_ends_a_server_that_has_no_client() {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             server.port();
+            server.awaitWaitingInAccept(WAIT);
             server.stop();
             if (!server.awaitStopped(WAIT)) {
                 throw CheckFailed.when("called stop() on a server with no client and waited " + LabCode.seconds(WAIT))
@@ -186,12 +203,13 @@ class CloseChecks {
 
     @Test
     @Order(7)
-    @Hint("After stop() the port has no listener, so the kernel answers a new SYN with RST and the client's connect "
-            + "fails with \"Connection refused\". If the kit could still connect, the listener is open: stop() must "
-            + "close the ServerSocket, not just set a flag. Lesson 05, \"Closing the listener\".")
+    @Hint("After stop() the port has no listener, so the kernel answers a new SYN with RST and the client's "
+            + "connect fails with \"Connection refused\". If the kit could still connect, the listener is open: "
+            + "stop() must close the ServerSocket, not just set a flag. Lesson 05, \"Closing the listener\".")
     void after_stop_a_new_client_is_refused() {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
+            server.awaitWaitingInAccept(WAIT);
             server.stop();
             // Java's close() returns at once; the thread blocked in accept() is woken and lets go of the kernel's
             // socket as it leaves. Wait for that, or a connect in between could still be taken into the backlog.
@@ -214,7 +232,9 @@ class CloseChecks {
                                 + (Inspector.available() ? "\nthe kernel's rows for port " + port + ": "
                                 + Inspector.tcpRowsFor(port) : ""))
                         .wire(wire)
-                        .next("stop(): close the ServerSocket (listener.close()).")
+                        .next("stop(): close the ServerSocket (listener.close()). A flag that the accept loop "
+                                + "looks at is not enough: while the listener is open, the kernel completes "
+                                + "handshakes for it (into its backlog), whether or not anyone calls accept().")
                         .build();
             } catch (ConnectException expected) {
                 wire.event("connect after stop(): " + expected.getMessage());
@@ -233,16 +253,16 @@ class CloseChecks {
     @Order(8)
     @Hint("stop() closes the listener ONLY. The accepted socket is a different socket: the conversation in "
             + "progress goes on until its client closes, and only then does serve() find the listener closed and "
-            + "end. If the client lost its connection at stop(), stop() closed too much. Lesson 05, \"Closing the "
-            + "listener\".")
+            + "end. If the client lost its connection at stop(), stop() also closed the current client's socket: "
+            + "that is close()'s job, not stop()'s. Lesson 05, \"Closing the listener\".")
     void stop_lets_the_conversation_in_progress_finish() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
             exchange(server, client, "before stop");
             server.stop();
             wire.event("the check called stop() on your server");
-            exchange(server, client, "after stop");
-            exchange(server, client, "still talking");
+            exchange(server, client, "after stop", "the check called stop()");
+            exchange(server, client, "still talking", "the check called stop()");
             client.shutdownOutput();
             Received end = client.read(1, WAIT);
             if (end.ending() != Ending.CLOSED) {
@@ -267,10 +287,11 @@ class CloseChecks {
 
     @Test
     @Order(9)
-    @Hint("close() is stop() plus the end of the conversation in progress: close the listener, then the accepted "
-            + "socket of the current client (keep it in the `current` field while you converse), then wait for the "
-            + "thread. A read blocked on a socket that another thread closes throws SocketException: that is "
-            + "expected, not worth a stack trace. Lesson 05, \"Closing the listener\".")
+    @Hint("close() is stop() plus the end of the conversation in progress: close the listener, then the "
+            + "accepted socket of the current client (keep it in the `current` field while you converse), then "
+            + "wait for the thread. If the client kept its connection, close() only called stop(), or `current` "
+            + "was never set. A read blocked on a socket that another thread closes throws SocketException: that "
+            + "is expected, not worth a stack trace. Lesson 05, \"Closing the listener\".")
     void close_ends_the_conversation_in_progress_too() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -298,9 +319,10 @@ class CloseChecks {
     @Test
     @Order(10)
     @Hint("A client that resets makes your read (or write) throw SocketException \"Connection reset\". Catch "
-            + "IOException around ONE conversation, write one line to the log, close that socket and go back to "
-            + "accept(). An exception that escapes serve() ends the server for everyone. Lesson 05, \"Resets\" and "
-            + "\"A serial server's life\".")
+            + "IOException around ONE conversation (inside converse()), write one line to the log, close that "
+            + "socket and go back to accept(). Likely cause: one try/catch around accept() AND converse(), or "
+            + "around the whole loop: the first reset jumps out of the loop and ends the server for everyone. "
+            + "Lesson 05, \"Resets\" and \"A serial server's life\".")
     void a_client_that_resets_does_not_bring_the_server_down() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -309,7 +331,7 @@ class CloseChecks {
                 rude.reset();
             }
             try (var next = connect(port)) {
-                exchange(server, next, "am I served?");
+                exchange(server, next, "am I served?", "the client before it reset its connection");
             }
             expectOneLineLog(server, "made a client reset its connection");
         }
@@ -317,8 +339,11 @@ class CloseChecks {
 
     @Test
     @Order(11)
-    @Hint("A client that closes in the middle of a frame sent half a message: Frames.read throws EOFException. "
-            + "Do not answer a half frame; log one line, close, serve the next client. Lesson 05, \"End of stream\".")
+    @Hint("A client that closes in the middle of a frame sent half a message: Frames.read throws "
+            + "EOFException. Do not answer a half frame; log one line, close, serve the next client. Likely "
+            + "causes: a catch for SocketException only (EOFException is not one, so it escapes and ends the "
+            + "server); or client.close() written after the loop, which an exception jumps over (try (client) { … "
+            + "} closes on every path). Lesson 05, \"End of stream\".")
     void a_client_that_leaves_mid_frame_gets_no_reply_and_the_next_is_served() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -337,7 +362,7 @@ class CloseChecks {
                 }
             }
             try (var next = connect(port)) {
-                exchange(server, next, "next, please");
+                exchange(server, next, "next, please", "the client before it left in the middle of a frame");
             }
             expectOneLineLog(server, "made a client leave in the middle of a frame");
         }
@@ -345,10 +370,11 @@ class CloseChecks {
 
     @Test
     @Order(12)
-    @Hint("One client at a time means a silent client blocks everyone behind it. Set the accepted socket's read "
-            + "timeout (client.setSoTimeout(readTimeout)) so a read that waits too long throws "
-            + "SocketTimeoutException; log one line, close, take the next client. Lesson 05, \"A serial server's "
-            + "life\".")
+    @Hint("One client at a time means a silent client blocks everyone behind it. Set the ACCEPTED socket's "
+            + "read timeout (client.setSoTimeout(readTimeout in ms)) so a read that waits too long throws "
+            + "SocketTimeoutException; log one line, close, take the next client. Likely causes: no setSoTimeout "
+            + "at all, or set on the listener (that one times out accept(), not reads). Lesson 05, \"A serial "
+            + "server's life\".")
     void a_silent_client_is_dropped_after_the_read_timeout() throws IOException {
         Duration readTimeout = Duration.ofMillis(250);
         try (var server = ServerUnderCheck.start(readTimeout)) {
@@ -359,7 +385,7 @@ class CloseChecks {
                 next.send(Frame.of("waiting my turn"));
                 expectReply(server, next, "waiting my turn",
                         "connected a silent client, then a second one that sent a frame (read timeout "
-                                + readTimeout.toMillis() + " ms)");
+                                + readTimeout.toMillis() + " ms)", "the silent client's read timed out");
                 Received r = silent.read(1, WAIT);
                 if (r.ending() != Ending.CLOSED && r.ending() != Ending.RESET) {
                     throw CheckFailed.when("looked at the silent client after the second one was served")
@@ -376,10 +402,11 @@ class CloseChecks {
 
     @Test
     @Order(13)
-    @Hint("Every accepted socket must be closed on EVERY path: normal end, reset, half frame. try (client) { … } "
-            + "does it even when an exception flies. And when the server has stopped, the listener must be closed "
-            + "too. A descriptor that stays open is a leak; a long-running server dies of them. Lesson 05, "
-            + "\"CLOSE_WAIT: the forgotten close\".")
+    @Hint("Every accepted socket must be closed on EVERY path: normal end, reset, half frame. A reset "
+            + "connection is gone for the kernel, but your descriptor stays open until you close it: \"nothing "
+            + "left to close after a reset\" is the usual leak. try (client) { … } closes even when an exception "
+            + "flies. And when the server has stopped, the listener must be closed too. A long-running server "
+            + "dies of leaked descriptors. Lesson 05, \"CLOSE_WAIT: the forgotten close\".")
     void no_socket_is_left_open_after_the_server_stops() throws IOException {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         Set<Inspector.Descriptor> before = Inspector.descriptors();
@@ -407,7 +434,10 @@ class CloseChecks {
                                 + server.logForMessage())
                         .build();
             }
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty());
+            // The server's thread has ended, so a sound server has closed everything already; the short grace is
+            // for the kernel. Polling longer (and more often) only gives the garbage collector time to close a
+            // leaked socket behind the learner's back, which would hide the leak on some runs and not on others.
+            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty(), GRACE, Duration.ofMillis(50));
             if (!clean) {
                 List<String> open = new ArrayList<>();
                 for (var d : Inspector.openedSince(before)) {
@@ -418,7 +448,8 @@ class CloseChecks {
                         .expected("every socket your server opened to be closed again")
                         .got("still open:\n" + String.join("\n", open))
                         .wire(wire)
-                        .next("converse(): close the accepted socket on every path (try-with-resources); "
+                        .next("converse(): close the accepted socket on every path, also after a reset (the "
+                                + "connection is gone, but your descriptor is not): try (client) { … } does it. "
                                 + "stop(): close the listener.")
                         .build();
             }
@@ -433,11 +464,24 @@ class CloseChecks {
 
     /** Sends one frame and expects its reply. */
     private void exchange(ServerUnderCheck server, Conversation c, String text) throws IOException {
+        exchange(server, c, text, null);
+    }
+
+    /**
+     * Sends one frame and expects its reply; {@code event}, if not null, names what happened just before (a
+     * client that reset, stop()…), to explain a reply that never comes or a connection that closes.
+     */
+    private void exchange(ServerUnderCheck server, Conversation c, String text, String event) throws IOException {
         c.send(Frame.of(text));
-        expectReply(server, c, text, "sent one frame " + Transcript.quote(text));
+        expectReply(server, c, text, "sent one frame " + Transcript.quote(text), event);
     }
 
     private void expectReply(ServerUnderCheck server, Conversation c, String text, String doing)
+            throws IOException {
+        expectReply(server, c, text, doing, null);
+    }
+
+    private void expectReply(ServerUnderCheck server, Conversation c, String text, String doing, String event)
             throws IOException {
         String reply = text + " *_*";
         Received r = c.read(Frame.SIZE, WAIT);
@@ -445,10 +489,16 @@ class CloseChecks {
             return;
         }
         String next = switch (r.ending()) {
-            case TIMED_OUT -> r.bytes().length == 0 ? server.whyNoAnswer()
+            case TIMED_OUT -> r.bytes().length == 0 ? noAnswer(server, event)
                     : "a reply is always one whole frame of 128 bytes: Frames.write(out, Frames.reply(text)).";
-            case CLOSED -> "your server closed the connection. converse() must keep reading frames until "
-                    + "Frames.read returns null, and stop() must not close the accepted socket.";
+            case CLOSED -> event != null && event.contains("stop()")
+                    ? "your server closed this client's connection when " + event + ". stop() closes the "
+                    + "listener ONLY: the accepted socket is another socket, and its conversation goes on until "
+                    + "the client closes. (Ending it too is close()'s job.)"
+                    : "your server closed the connection instead of answering. converse() must keep reading "
+                    + "frames until Frames.read returns null. Closing the socket's OutputStream (or InputStream) "
+                    + "closes the whole socket, and shutdownOutput() ends your side for good: neither belongs "
+                    + "after a reply. Frames.write flushes; nothing more is needed to send it.";
             case RESET -> "your server reset the connection; an exception on its side? " + server.logForMessage();
             case COMPLETE -> "the reply is the frame's text followed by \" *_*\", NUL-padded to 128 bytes: "
                     + "Frames.reply and Frames.write.";
@@ -459,6 +509,32 @@ class CloseChecks {
                 .wire(wire)
                 .next(next)
                 .build();
+    }
+
+    /** Why no reply came, knowing what happened just before ({@code event}, or null). */
+    private static String noAnswer(ServerUnderCheck server, String event) {
+        if (event == null) {
+            return server.whyNoAnswer();
+        }
+        if (event.contains("stop()")) {
+            return server.threadHasEnded()
+                    ? "your server's thread ended when " + event + ", in the middle of a conversation. stop() "
+                    + "closes the listener only; the conversation in progress goes on until its client closes, and "
+                    + "only then does serve() find the listener closed.\n" + server.logForMessage()
+                    : server.whyNoAnswer();
+        }
+        if (server.threadHasEnded()) {
+            return "your server's thread ended when " + event + ": an exception got out of serve()'s loop, and "
+                    + "that ends the server for everyone. Catch IOException around ONE conversation (in "
+                    + "converse()), log one line, close that socket and go back to accept().\n"
+                    + server.logForMessage();
+        }
+        if (event.contains("silent")) {
+            return "your server is still busy with the silent client: with no read timeout its read waits "
+                    + "forever, and a serial server serves no one else meanwhile. converse(): "
+                    + "client.setSoTimeout(the read timeout in ms) before the first read.";
+        }
+        return server.whyNoAnswer();
     }
 
     private static void expectOneLineLog(ServerUnderCheck server, String what) {
@@ -510,7 +586,11 @@ class CloseChecks {
 
     /** Polls {@code condition} every 10 ms for up to {@link #SETTLE}: closing takes the kernel a moment. */
     private static boolean pollUntil(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
+        return pollUntil(condition, SETTLE, Duration.ofMillis(10));
+    }
+
+    private static boolean pollUntil(java.util.function.BooleanSupplier condition, Duration limit, Duration every) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             if (condition.getAsBoolean()) {
                 return true;
@@ -519,7 +599,7 @@ class CloseChecks {
                 return false;
             }
             try {
-                Thread.sleep(10);
+                Thread.sleep(every.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

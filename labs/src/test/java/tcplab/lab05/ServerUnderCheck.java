@@ -16,24 +16,27 @@ final class ServerUnderCheck implements AutoCloseable {
 
     static final String HOST = "127.0.0.1";
     private static final Duration CALL = Duration.ofSeconds(2);
+    /** How many lines of the server's log a failure message shows. */
+    private static final int LOG_LINES = 8;
 
     private static final String START_HINT = "start() must not accept or serve itself: it starts the thread made "
-            + "in the constructor (serving.start()) and returns; serve() runs on that thread.";
+            + "in the constructor (serving.start()) and returns; serve() runs on that thread. (serving.run() would run "
+            + "serve() right there, on the caller's thread.)";
 
     /** Set when start() did not return: later checks then fail at once instead of waiting for it again. */
     private static volatile CheckFailed startHung;
 
     private final FrameServer server;
-    private final ByteArrayOutputStream logBytes;
+    private final ServerLog logBytes;
 
-    private ServerUnderCheck(FrameServer server, ByteArrayOutputStream logBytes) {
+    private ServerUnderCheck(FrameServer server, ServerLog logBytes) {
         this.server = server;
         this.logBytes = logBytes;
     }
 
     /** Starts the learner's server on loopback, port 0, with {@code readTimeout}. */
     static ServerUnderCheck start(Duration readTimeout) {
-        var bytes = new ByteArrayOutputStream();
+        var bytes = new ServerLog();
         var log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         String doing = "started your server with FrameServer.start(\"" + HOST + "\", 0, " + readTimeout.toMillis()
                 + " ms, log)";
@@ -88,6 +91,34 @@ final class ServerUnderCheck implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Waits up to {@code limit} until one of the server's threads is blocked in {@code ServerSocket.accept()}, so
+     * that what stop() does to it is the same on every run (a listener closed before the thread reached accept()
+     * gives another message). Never fails: a server that never gets there is judged by the check itself.
+     */
+    void awaitWaitingInAccept(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+                boolean inAccept = false;
+                boolean learners = false;
+                for (StackTraceElement e : stack) {
+                    inAccept |= e.getClassName().equals("java.net.ServerSocket") && e.getMethodName().equals("accept");
+                    learners |= e.getClassName().startsWith(FrameServer.class.getName());
+                }
+                if (inAccept && learners) {
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     void stop() {
         LabCode.run("called stop() on your server", CALL, server::stop, this);
     }
@@ -111,18 +142,74 @@ final class ServerUnderCheck implements AutoCloseable {
 
     /** What the server wrote to its log so far. */
     String log() {
-        return logBytes.toString(StandardCharsets.UTF_8);
+        return logBytes.text();
     }
 
-    /** The log as a learner reads it in a message. */
+    /** The log as a learner reads it in a message: its first lines, so that a log that floods stays readable. */
     String logForMessage() {
         String log = log();
-        return log.isEmpty() ? "(your server's log is empty)" : "your server's log:\n" + log.strip();
+        if (log.isEmpty()) {
+            return "(your server's log is empty)";
+        }
+        // Stack frames differ from one JDK to the next (line numbers inside java.base): one line stands for them.
+        var lines = new java.util.ArrayList<String>();
+        for (String line : log.strip().lines().toList()) {
+            if (isStackLine(line)) {
+                if (lines.isEmpty() || !lines.get(lines.size() - 1).equals(STACK)) {
+                    lines.add(STACK);
+                }
+            } else {
+                lines.add(line);
+            }
+        }
+        return "your server's log:\n" + String.join("\n", lines.subList(0, Math.min(lines.size(), LOG_LINES)))
+                + (lines.size() > LOG_LINES ? "\n… (more lines)" : "");
     }
 
     /** True when the log holds a Java stack trace rather than one plain line per problem. */
     boolean logHasStackTrace() {
         return log().lines().anyMatch(l -> l.matches("^\\s+at [\\w.$/]+\\(.*") || l.startsWith("Caused by:"));
+    }
+
+    /**
+     * The server's log. It keeps the first {@value #KEEP} bytes only, so a server that logs in a loop cannot fill
+     * the heap; and once the check is over, such a server's next line throws, which ends a thread that would
+     * otherwise spin (on a closed listener, say) for the rest of the grading.
+     */
+    private static final class ServerLog extends java.io.OutputStream {
+        private static final int KEEP = 64 * 1024;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private long total;
+        private boolean checkIsOver;
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            total += len;
+            if (checkIsOver && total > KEEP) {
+                throw new IllegalStateException("the check is over and your server is still logging in a loop: "
+                        + "the check ends its thread this way");
+            }
+            kept.write(b, off, Math.max(0, Math.min(len, KEEP - kept.size())));
+        }
+
+        synchronized void checkIsOver() {
+            checkIsOver = true;
+        }
+
+        synchronized String text() {
+            return kept.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final String STACK = "    … (a stack trace)";
+
+    private static boolean isStackLine(String line) {
+        return line.matches("^\\s+at [\\w.$/]+\\(.*") || line.matches("^\\s+\\.\\.\\. \\d+ more$");
     }
 
     /** What a silent server most likely means, for the "look at" line of a failure. */
@@ -138,6 +225,7 @@ final class ServerUnderCheck implements AutoCloseable {
     /** Closes the learner's server on a thread of its own, so that a close() that hangs cannot hang the check. */
     @Override
     public void close() {
+        logBytes.checkIsOver();
         Thread closing = new Thread(() -> {
             try {
                 server.close();
