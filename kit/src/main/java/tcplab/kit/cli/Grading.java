@@ -46,6 +46,9 @@ public final class Grading {
     /** Grades {@code code} with only the checks {@code only} accepts (all, if null). */
     public LabResult gradeClasses(Lab lab, Path code, Consumer<CheckResult> live,
             java.util.function.Predicate<java.lang.reflect.Method> only) {
+        // A thread the learner's code started may die after its check is over (the check closed its sockets, or
+        // stopped a loop that would never end); what matters was reported by the check, so its trace is not printed.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> { });
         // Checks that must start the lab in a child JVM (another locale, say) find its class path here.
         System.setProperty("tcplab.classpath",
                 code + File.pathSeparator + ws.checkClasses() + File.pathSeparator + ws.kitClassPath());
