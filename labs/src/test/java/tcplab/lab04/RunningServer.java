@@ -3,7 +3,6 @@ package tcplab.lab04;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,6 +20,7 @@ import tcplab.kit.CheckFailed;
 import tcplab.kit.Conversation;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
+import tcplab.kit.LiveOutput;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.ScriptedClient;
 import tcplab.kit.Sockets;
@@ -42,7 +42,7 @@ final class RunningServer implements AutoCloseable {
 
     private final List<String> args;
     private final Duration limit;
-    private final Watched out = new Watched();
+    private final LiveOutput out = new LiveOutput();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final List<AutoCloseable> kitSockets = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -222,25 +222,6 @@ final class RunningServer implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Standard output that the check can read while the server is still running. */
-    private static final class Watched extends OutputStream {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        @Override
-        public synchronized void write(int b) {
-            bytes.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            bytes.write(b, off, len);
-        }
-
-        synchronized String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 }

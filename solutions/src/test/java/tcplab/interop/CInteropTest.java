@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import tcplab.kit.LiveOutput;
 import tcplab.lab04.Server;
 
 /**
@@ -78,7 +79,7 @@ class CInteropTest {
     @Test
     void the_C_client_talks_to_the_Java_server() throws Exception {
         assumeClient();
-        var out = new Watched();
+        var out = new LiveOutput();
         var err = new ByteArrayOutputStream();
         var server = CompletableFuture.supplyAsync(() -> {
             try {
@@ -268,24 +269,5 @@ class CInteropTest {
             fail("cannot find the lessons/ folder above " + Path.of("").toAbsolutePath());
         }
         return dir;
-    }
-
-    /** Standard output the test can read while the server still runs. */
-    private static final class Watched extends OutputStream {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-
-        @Override
-        public synchronized void write(int b) {
-            bytes.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            bytes.write(b, off, len);
-        }
-
-        synchronized String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcplab.kit.Inspector;
+import tcplab.kit.LiveOutput;
 import tcplab.lab03.Client;
 import tcplab.lab04.Server;
 import tcplab.lab05.FrameServer;
@@ -57,7 +58,7 @@ class JavaInteropTest {
     void the_Java_client_talks_to_the_Java_server_which_sees_the_clients_port() throws Exception {
         // The server is held right after it printed the client's address, so the connection is still open and
         // the kernel's table can say which port the client's socket really has.
-        var serverOut = new Watched("ip:", LIMIT);
+        var serverOut = new LiveOutput("ip:", LIMIT);
         try {
             var serverErr = new ByteArrayOutputStream();
             Future<Integer> server = startServer(serverOut, serverErr);
@@ -89,7 +90,7 @@ class JavaInteropTest {
 
     @Test
     void the_Java_client_talks_to_the_Java_server_in_Chinese() throws Exception {
-        var serverOut = new Watched();
+        var serverOut = new LiveOutput();
         var serverErr = new ByteArrayOutputStream();
         Future<Integer> server = startServer(serverOut, serverErr);
         int port = awaitPort(serverOut, "the Java server");
@@ -102,7 +103,7 @@ class JavaInteropTest {
     void a_Chinese_text_that_fills_the_frame_comes_back_cut_at_a_character_boundary() throws Exception {
         String full = CHINESE.repeat(8) + "你好"; // 42 characters of 3 bytes: 126 bytes, the frame's last NUL left
         assertEquals(126, full.getBytes(StandardCharsets.UTF_8).length, "test text length in UTF-8 bytes");
-        var serverOut = new Watched();
+        var serverOut = new LiveOutput();
         var serverErr = new ByteArrayOutputStream();
         Future<Integer> server = startServer(serverOut, serverErr);
         int port = awaitPort(serverOut, "the Java server");
@@ -131,7 +132,7 @@ class JavaInteropTest {
     // ---------------------------------------------------------------------------------------------------------
 
     /** The lesson 04 server on 127.0.0.1, port 0, with the test's limits so it always ends by itself. */
-    private Future<Integer> startServer(Watched out, ByteArrayOutputStream err) {
+    private Future<Integer> startServer(LiveOutput out, ByteArrayOutputStream err) {
         return threads.submit(() -> Server.run(new String[] {"127.0.0.1", "0"}, InputStream.nullInputStream(),
                 out.printStream(), new PrintStream(err, true, StandardCharsets.UTF_8), LIMIT, LIMIT));
     }
@@ -158,7 +159,7 @@ class JavaInteropTest {
         }
     }
 
-    private static void assertServer(Future<Integer> server, Watched out, ByteArrayOutputStream err, String text)
+    private static void assertServer(Future<Integer> server, LiveOutput out, ByteArrayOutputStream err, String text)
             throws Exception {
         int code = await(server, "the Java server");
         String stderr = err.toString(StandardCharsets.UTF_8);
@@ -177,11 +178,11 @@ class JavaInteropTest {
         }
     }
 
-    private static int awaitPort(Watched out, String who) throws Exception {
+    private static int awaitPort(LiveOutput out, String who) throws Exception {
         return Integer.parseInt(awaitLine(LISTENING, out, who + " (the \"listening on\" line)").group(2));
     }
 
-    private static Matcher awaitLine(Pattern line, Watched out, String who) throws Exception {
+    private static Matcher awaitLine(Pattern line, LiveOutput out, String who) throws Exception {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             Matcher m = line.matcher(out.text());

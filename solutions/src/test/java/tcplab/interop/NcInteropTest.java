@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tcplab.kit.Frame;
 import tcplab.kit.Inspector;
+import tcplab.kit.LiveOutput;
 import tcplab.lab03.Client;
 import tcplab.lab04.Server;
 import tcplab.lab05.FrameServer;
@@ -145,7 +146,7 @@ class NcInteropTest {
     private void ncClientAgainstJavaServer(boolean halfClose) throws Exception {
         Path request = write("frame.bin", Frame.of("hello"));
         Path reply = dir.resolve("reply.bin");
-        var out = new Watched();
+        var out = new LiveOutput();
         var err = new ByteArrayOutputStream();
         Future<Integer> server = threads.submit(() -> Server.run(new String[] {"127.0.0.1", "0"},
                 InputStream.nullInputStream(), out.printStream(), new PrintStream(err, true, StandardCharsets.UTF_8),
@@ -277,7 +278,7 @@ class NcInteropTest {
         }
     }
 
-    private static int awaitPort(Watched out) throws Exception {
+    private static int awaitPort(LiveOutput out) throws Exception {
         long deadline = System.nanoTime() + LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(out.text());

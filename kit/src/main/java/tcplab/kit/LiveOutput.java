@@ -1,4 +1,4 @@
-package tcplab.interop;
+package tcplab.kit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -9,11 +9,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Standard output of an in-process program that the test can read while the program still runs. Optionally a
+ * Standard output of an in-process program that a check can read while the program still runs (a server's
+ * "listening on" line, say). Optionally a
  * gate: once a whole line starting with {@code holdAfter} has been written, the writing thread waits (at most
  * {@code holdLimit}) until the test calls {@link #release()}, so the test can look at the program mid-way.
  */
-final class Watched extends OutputStream {
+public final class LiveOutput extends OutputStream {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final String holdAfter;
@@ -21,17 +22,17 @@ final class Watched extends OutputStream {
     private final CountDownLatch gate = new CountDownLatch(1);
 
     /** Output that never holds the writer. */
-    Watched() {
+    public LiveOutput() {
         this(null, Duration.ZERO);
     }
 
     /** Output that holds the writer after the first whole line starting with {@code holdAfter}. */
-    Watched(String holdAfter, Duration holdLimit) {
+    public LiveOutput(String holdAfter, Duration holdLimit) {
         this.holdAfter = holdAfter;
         this.holdLimit = holdLimit;
     }
 
-    PrintStream printStream() {
+    public PrintStream printStream() {
         return new PrintStream(this, true, StandardCharsets.UTF_8);
     }
 
@@ -56,11 +57,11 @@ final class Watched extends OutputStream {
     }
 
     /** Lets the writer go on (also when it is not held yet: then it never will be). */
-    void release() {
+    public void release() {
         gate.countDown();
     }
 
-    synchronized String text() {
+    public synchronized String text() {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
