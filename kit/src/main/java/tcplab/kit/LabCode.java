@@ -99,6 +99,9 @@ public final class LabCode {
     /** Closes what the check handed over, interrupts the worker and gives it a moment to end. */
     private static void stop(Thread worker, AutoCloseable... cleanup) {
         Sockets.closeAll(cleanup);
+        // A learner's server blocked in accept() on a socket the check never saw (it printed the wrong port, or
+        // start() never returned) wakes up when a client arrives: send it one that resets at once.
+        Sockets.wakeListeners();
         worker.interrupt();
         try {
             worker.join(GRACE.toMillis());

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -179,19 +177,12 @@ final class RunningServer implements AutoCloseable {
 
     /**
      * Unblocks a server stuck in accept(): nothing but a connection (or closing the listener, which only the
-     * server holds) ends an accept without a timeout. The poke connects and resets at once, so a server that then
-     * reads sees "Connection reset" or end of stream and can return.
+     * server holds) ends an accept without a timeout. The kit connects to whatever still listens and resets at
+     * once, so a server that then reads sees "Connection reset" and can return; this works even when the server
+     * printed a wrong port.
      */
     private void poke() {
-        if (port <= 0) {
-            return;
-        }
-        try (var s = new Socket()) {
-            s.connect(new InetSocketAddress(args.get(0), port), 200);
-            s.setSoLinger(true, 0);
-        } catch (IOException | RuntimeException ignored) {
-            // Nobody listens any more: nothing to unblock.
-        }
+        Sockets.wakeListeners();
     }
 
     String outSoFar() {

@@ -27,17 +27,26 @@ final class MistakesCommand extends Command {
             return 1;
         }
         int caught = 0;
+        int leaving = 0;
         for (Mistake m : mistakes) {
             Catalog.Verdict v = catalog.judge(m, update);
             out.printf("%s lab%s/%-34s %s%n", v.caught() ? "  ✔" : "  ✘", m.lab(), m.name(), m.description());
             if (v.caught()) {
                 caught++;
                 out.println("      caught by: " + m.caughtBy());
+                if (v.leftBehind() != null) {
+                    leaving++;
+                    out.println("      left running, out of the check's reach: " + v.leftBehind());
+                }
             } else {
                 out.println(("problem: " + v.problem()).indent(6).stripTrailing());
             }
         }
         out.println();
+        if (leaving > 0) {
+            out.println(leaving + " of them left a thread or socket that only the mistaken code could close; the "
+                    + "grading JVM ends them when it exits.");
+        }
         out.printf("%d/%d mistakes caught%s%n", caught, mistakes.size(),
                 update ? " (golden transcripts rewritten: review them with git diff)" : "");
         return caught == mistakes.size() ? 0 : 1;

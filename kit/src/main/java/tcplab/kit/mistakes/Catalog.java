@@ -22,7 +22,11 @@ import tcplab.kit.grade.LabResult;
 public final class Catalog {
 
     /** How one mistake fared. */
-    public record Verdict(Mistake mistake, boolean caught, String problem, String message) {}
+    public record Verdict(Mistake mistake, boolean caught, String problem, String message, String leftBehind) {
+        Verdict(Mistake mistake, boolean caught, String problem, String message) {
+            this(mistake, caught, problem, message, null);
+        }
+    }
 
     private final Workspace ws;
 
@@ -80,8 +84,11 @@ public final class Catalog {
         }
         // Only the check that must catch the mistake runs: the others are not what the entry is about, and a
         // mistake that makes each of them wait for a time-out would make the catalog slow for nothing.
+        var threadsBefore = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
+        var socketsBefore = tcplab.kit.Inspector.descriptors();
         LabResult result = new Grading(ws).gradeClasses(lab, work.resolve("classes"), c -> { },
                 method -> method.getName().replace('_', ' ').equals(m.caughtBy()));
+        String left = leftBehind(threadsBefore, socketsBefore);
         CheckResult check = result.checks().stream().filter(c -> c.name().equals(m.caughtBy())).findFirst()
                 .orElse(null);
         if (check == null) {
@@ -94,7 +101,7 @@ public final class Catalog {
         String message = normalize(check.message());
         if (update) {
             Files.writeString(m.golden(), message + "\n", StandardCharsets.UTF_8);
-            return new Verdict(m, true, null, message);
+            return new Verdict(m, true, null, message, left);
         }
         String golden = Files.exists(m.golden()) ? Files.readString(m.golden(), StandardCharsets.UTF_8).strip() : null;
         if (golden == null) {
@@ -106,7 +113,39 @@ public final class Catalog {
                     + "\n--- recorded\n" + golden + "\n--- now\n" + message.strip()
                     + "\nIf the change is deliberate: ./tcplab mistakes --update", message);
         }
-        return new Verdict(m, true, null, message);
+        return new Verdict(m, true, null, message, left);
+    }
+
+    /**
+     * Threads and sockets still there two seconds after the check ended, that were not there before it; null if
+     * none. The check closes everything it can reach; what is left is what the mistaken code holds out of reach
+     * (a channel it never closes, a loop that never returns), and ends with the grading JVM.
+     */
+    private static String leftBehind(java.util.Set<Thread> threadsBefore,
+            java.util.Set<tcplab.kit.Inspector.Descriptor> socketsBefore) {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        List<String> threads;
+        List<tcplab.kit.Inspector.Descriptor> sockets;
+        do {
+            threads = Thread.getAllStackTraces().keySet().stream().filter(t -> !threadsBefore.contains(t))
+                    .filter(Thread::isAlive).map(Thread::getName)
+                    .filter(name -> !name.equals("process reaper"))   // the JDK's own, kept for the next child process
+                    .toList();
+            sockets = tcplab.kit.Inspector.openedSince(socketsBefore);
+            if (threads.isEmpty() && sockets.isEmpty()) {
+                return null;
+            }
+            System.gc();
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        } while (System.nanoTime() < deadline);
+        return (threads.isEmpty() ? "" : "thread " + String.join(", ", threads))
+                + (threads.isEmpty() || sockets.isEmpty() ? "" : "; ")
+                + (sockets.isEmpty() ? "" : sockets.size() + (sockets.size() == 1 ? " socket" : " sockets"));
     }
 
     /**
