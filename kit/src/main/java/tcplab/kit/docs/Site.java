@@ -51,12 +51,12 @@ public final class Site {
             for (int i = 0; i < lessons.size(); i++) {
                 Lab lab = lessons.get(i);
                 Path page = out.resolve(pageName(lab));
-                asciidoctor.convertFile(lab.lessonFile().toFile(), options(root, out, page));
+                asciidoctor.convertFile(lab.lessonFile().toFile(), options(root, out, page, true));
                 addNavigation(page, i == 0 ? null : lessons.get(i - 1), i + 1 < lessons.size() ? lessons.get(i + 1) : null);
             }
             Path indexSource = out.getParent().resolve("index.adoc");
             Files.writeString(indexSource, index(lessons), StandardCharsets.UTF_8);
-            asciidoctor.convertFile(indexSource.toFile(), options(root, out, out.resolve("index.html")));
+            asciidoctor.convertFile(indexSource.toFile(), options(root, out, out.resolve("index.html"), false));
             asciidoctor.unregisterLogHandler(collect);
         }
         problems.addAll(brokenLinks(out));
@@ -68,12 +68,12 @@ public final class Site {
         return lab.lessonDir().getFileName() + ".html";
     }
 
-    private static Options options(Path root, Path out, Path page) {
+    private static Options options(Path root, Path out, Path page, boolean toc) {
         Attributes attributes = Attributes.builder()
                 .attribute("root", root.toString())
                 .attribute("source-highlighter", "rouge")
                 .attribute("rouge-style", "github")
-                .attribute("toc", "left")
+                .attribute(toc ? "toc" : "toc!", toc ? "left" : "")
                 .attribute("sectanchors", "")
                 .attribute("idprefix", "")
                 .attribute("idseparator", "-")
