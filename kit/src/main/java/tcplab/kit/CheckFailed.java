@@ -72,11 +72,6 @@ public final class CheckFailed extends AssertionError {
             return new CheckFailed(sb.toString().stripTrailing(), cause);
         }
 
-        /** Shorthand for {@code throw build()} in expression position. */
-        public CheckFailed fail() {
-            return build();
-        }
-
         private static String indentRest(String text) {
             return text.strip().replace("\n", "\n            ");
         }

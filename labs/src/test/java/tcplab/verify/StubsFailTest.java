@@ -60,12 +60,23 @@ class StubsFailTest {
     }
 
     @Test
-    void every_lab_has_a_check_class() {
-        var empty = labs().stream()
-                .filter(lab -> Grader.checkClasses(lab, getClass().getClassLoader(), checkClasses()).isEmpty())
-                .map(Lab::id).toList();
-        if (!empty.isEmpty()) {
-            fail("labs with no class marked @Checks in labs/src/test/java: " + empty);
+    void every_lab_has_one_check_class_marked_with_its_lesson() {
+        var wrong = new ArrayList<String>();
+        for (Lab lab : labs()) {
+            List<Class<?>> classes = Grader.checkClasses(lab, getClass().getClassLoader(), checkClasses());
+            if (classes.size() != 1) {
+                wrong.add("lab " + lab.id() + " has " + classes.size() + " classes marked @Checks (one, please: "
+                        + "its checks run in one order)");
+            }
+            for (Class<?> c : classes) {
+                if (c.getAnnotation(tcplab.kit.Checks.class).lesson() != lab.number()) {
+                    wrong.add(c.getName() + " says @Checks(lesson = " + c.getAnnotation(tcplab.kit.Checks.class)
+                            .lesson() + ") but sits in lab " + lab.id());
+                }
+            }
+        }
+        if (!wrong.isEmpty()) {
+            fail(String.join("\n", wrong));
         }
     }
 
