@@ -59,11 +59,15 @@ public final class Grading {
         }
     }
 
+    /** Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org). */
+    private static final boolean COLOUR = System.console() != null && System.getenv("NO_COLOR") == null
+            && !"dumb".equals(System.getenv("TERM"));
+
     /** One line per check, as it ends. */
     public static void printLine(PrintStream out, CheckResult c) {
         String mark = switch (c.status()) {
-            case PASSED -> "  ✔ ";
-            case FAILED -> "  ✘ ";
+            case PASSED -> COLOUR ? "  \u001b[32m✔\u001b[0m " : "  ✔ ";
+            case FAILED -> COLOUR ? "  \u001b[31m✘\u001b[0m " : "  ✘ ";
             case SKIPPED -> "  – ";
         };
         out.printf("%s%2d  %s%s%n", mark, c.number(), c.name(),
