@@ -10,7 +10,7 @@ var listener = ServerSocketChannel.open();
 listener.bind(new InetSocketAddress("127.0.0.1", 0), 10);   // port 0: the kernel picks a free port
 int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
 System.out.println("listening on port " + port);
-Inspector.show(listener);                                    // fd N: tcp 127.0.0.1:PORT → *:* LISTEN
+Inspector.show(listener);                                    // fd N: tcp6 [::ffff:127.0.0.1]:PORT → *:* LISTEN
 // end::bind[]
 
 // tag::accept[]
