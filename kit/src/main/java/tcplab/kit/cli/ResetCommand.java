@@ -16,19 +16,15 @@ import tcplab.kit.grade.Lab;
  * learner who committed their own work still gets the original). Asks first, and copies the learner's files to
  * {@code .tcplab/backup/} before touching them: no work is ever lost.
  */
-final class ResetCommand extends Command {
-
-    private final InputStream in;
+final class ResetCommand extends AskingCommand {
 
     ResetCommand(Workspace ws, InputStream in, PrintStream out, PrintStream err) {
-        super(ws, out, err);
-        this.in = in;
+        super(ws, in, out, err);
     }
 
     @Override
     int run(String[] args) throws Exception {
         Lab lab = Main.lab(ws, args, 0);
-        boolean yes = args.length > 1 && args[1].equals("--yes");
         String source = git("rev-parse", "--verify", "-q", "@{upstream}") != null ? "@{upstream}" : "HEAD";
         String dir = ws.show(lab.learnerSources());
         String tracked = git("ls-tree", "-r", "--name-only", source, "--", dir);
@@ -37,7 +33,7 @@ final class ResetCommand extends Command {
                     + "a fresh stub.");
             return 1;
         }
-        if (!yes && !SolutionCommand.Confirm.ask(in, out, "Replace your code in " + dir + " with the original stub?")) {
+        if (!confirmed(args, "Replace your code in " + dir + " with the original stub?")) {
             out.println("Nothing changed.");
             return 1;
         }
