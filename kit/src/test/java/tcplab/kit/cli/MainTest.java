@@ -1,0 +1,62 @@
+package tcplab.kit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tcplab.kit.grade.CheckResult;
+import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.LabResult;
+
+/** The CLI's answers to words that make no sense, and the teacher's reports. */
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) throws Exception {
+        return Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void an_unknown_command_prints_the_usage_on_stderr_and_exits_2() throws Exception {
+        assertEquals(2, run("chekc", "01"));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("tcplab: unknown command: chekc"), text);
+        assertTrue(text.contains("usage: ./tcplab"), text);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void a_missing_or_unknown_lesson_is_a_usage_error() throws Exception {
+        assertEquals(2, run("check"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("check needs a lesson number, or --all"));
+        assertEquals(2, run("hint", "99"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no lab 99"));
+        assertEquals(2, run("check", "--all", "--report", "xml", "f"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("report format must be junit or json"));
+    }
+
+    @Test
+    void reports_hold_every_check_with_its_status_and_message() {
+        var lab = new Lab(3, Path.of("lessons/03-client"), "The client \"quoted\"", Path.of("."));
+        var result = new LabResult(lab, List.of(
+                new CheckResult(1, "a frame is 128 bytes", CheckResult.Status.PASSED, null, "h", 12),
+                new CheckResult(2, "the reply <is> printed", CheckResult.Status.FAILED, "When the check ran:\n  got: x",
+                        "h", 30)), 42);
+        String json = Reports.json(List.of(result));
+        assertTrue(json.contains("\"lab\": \"03\", \"title\": \"The client \\\"quoted\\\"\", \"passed\": false"), json);
+        assertTrue(json.contains("\"status\": \"failed\", \"millis\": 30, \"message\": \"When the check ran:\\n  got: x\""),
+                json);
+        String xml = Reports.junit(List.of(result));
+        assertTrue(xml.contains("<testsuite name=\"lab03\" tests=\"2\" failures=\"1\" skipped=\"0\""), xml);
+        assertTrue(xml.contains("name=\"2. the reply &lt;is&gt; printed\""), xml);
+    }
+}
