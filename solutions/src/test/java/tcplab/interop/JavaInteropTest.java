@@ -90,27 +90,26 @@ class JavaInteropTest {
 
     @Test
     void the_Java_client_talks_to_the_Java_server_in_Chinese() throws Exception {
-        var serverOut = new LiveOutput();
-        var serverErr = new ByteArrayOutputStream();
-        Future<Integer> server = startServer(serverOut, serverErr);
-        int port = awaitPort(serverOut, "the Java server");
-
-        startClient(CHINESE + "\n", port).assertPrinted("from server: " + CHINESE + " *_*");
-        assertServer(server, serverOut, serverErr, CHINESE);
+        roundTrip(CHINESE, "from server: " + CHINESE + " *_*");
     }
 
     @Test
     void a_Chinese_text_that_fills_the_frame_comes_back_cut_at_a_character_boundary() throws Exception {
         String full = CHINESE.repeat(8) + "你好"; // 42 characters of 3 bytes: 126 bytes, the frame's last NUL left
         assertEquals(126, full.getBytes(StandardCharsets.UTF_8).length, "test text length in UTF-8 bytes");
+        // 126 bytes + " *_*" do not fit in 127: the server keeps the text and the space, and drops "*_*"
+        roundTrip(full, "from server: " + full + " ");
+    }
+
+    /** One line from the reference client through the reference server, and what both must print. */
+    private void roundTrip(String text, String clientPrints) throws Exception {
         var serverOut = new LiveOutput();
         var serverErr = new ByteArrayOutputStream();
         Future<Integer> server = startServer(serverOut, serverErr);
         int port = awaitPort(serverOut, "the Java server");
 
-        // 126 bytes + " *_*" do not fit in 127: the server keeps the text and the space, and drops "*_*"
-        startClient(full + "\n", port).assertPrinted("from server: " + full + " ");
-        assertServer(server, serverOut, serverErr, full);
+        startClient(text + "\n", port).assertPrinted(clientPrints);
+        assertServer(server, serverOut, serverErr, text);
     }
 
     @Test
