@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
+import tcplab.kit.ChildJvm;
 import tcplab.kit.Checks;
 import tcplab.kit.Conversation;
 import tcplab.kit.Frame;

@@ -1,4 +1,4 @@
-package tcplab.lab03;
+package tcplab.kit;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,28 +11,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import tcplab.kit.Transcript;
 
 /**
  * Runs a lab program's {@code main} in a child JVM, for the few checks that need what an in-process run cannot
- * give: another locale and default charset. Output is kept as raw bytes, so the check decides how to decode it.
+ * give: another locale and default charset (hostile ones: {@code -Dfile.encoding=US-ASCII}, {@code LANG=C}). Output is kept as raw bytes, so the check decides how to decode it.
  * The child is killed when its time is up.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     /** How a child run ended. {@code exitCode} is -1 when it had to be killed. */
-    record Result(List<String> args, int exitCode, byte[] out, byte[] err, boolean killed) {
+    public record Result(List<String> args, int exitCode, byte[] out, byte[] err, boolean killed) {
 
-        String outText() {
+        public String outText() {
             return new String(out, StandardCharsets.UTF_8);
         }
 
-        String errText() {
+        public String errText() {
             return new String(err, StandardCharsets.UTF_8);
         }
 
         /** Like {@code ProgramRun.describe()}, stdout and stderr decoded as UTF-8. */
-        String describe() {
+        public String describe() {
             return (killed ? "killed: still running after its time was up" : "exit code " + exitCode)
                     + "\nstdout: " + (out.length == 0 ? "(nothing)" : Transcript.quote(outText()))
                     + "\nstderr: " + (err.length == 0 ? "(nothing)" : Transcript.quote(errText().strip()));
@@ -42,7 +41,7 @@ final class ChildJvm {
     private ChildJvm() {}
 
     /** The class path to give the child: {@code tcplab.classpath} if set, else this JVM's own. */
-    static String classPath() {
+    public static String classPath() {
         String cp = System.getProperty("tcplab.classpath");
         return cp == null || cp.isBlank() ? System.getProperty("java.class.path") : cp;
     }
@@ -51,7 +50,7 @@ final class ChildJvm {
      * Runs {@code mainClass} with {@code jvmFlags}, environment changes {@code env} and {@code stdin}, for at most
      * {@code limit}.
      */
-    static Result run(String mainClass, List<String> jvmFlags, Map<String, String> env, byte[] stdin,
+    public static Result run(String mainClass, List<String> jvmFlags, Map<String, String> env, byte[] stdin,
             Duration limit, String... args) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>();

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Mutation testing of the checks: PIT plants small faults (mutants) in each lab's reference solution and runs that
+# lab's checks against every one. A mutant no check notices is a bug a learner could hand in and see green. Each
+# survivor must be killed by a new check or listed, with the reason no program could tell it apart, in
+# solutions/mistakes/labNN/equivalent-mutants.txt.
+# Usage: kit/bench/mutation.sh [NN ...]     (default: every lab)
+# Prints per lab the counts, the score, the wall time and the HTML report, then every unexplained survivor, and last
+# "mutation: K/N non-equivalent mutants killed (E declared equivalent, T in all)". Exit code 0 only when K = N.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export MAVEN_ARGS="${MAVEN_ARGS:--B -ntp}"
+
+labs=()
+if [ "$#" -gt 0 ]; then
+  for nn in "$@"; do
+    case "$nn" in
+      [0-9][0-9]) labs+=("lab$nn") ;;
+      *) echo "mutation.sh: not a lab number: $nn (usage: kit/bench/mutation.sh [NN ...])" >&2; exit 2 ;;
+    esac
+  done
+else
+  for dir in solutions/src/main/java/tcplab/lab[0-9][0-9]; do labs+=("$(basename "$dir")"); done
+fi
+
+# The reference and the checks, compiled once; kit installed so that the per-lab runs below can use it.
+./mvnw -q -pl kit,solutions -am install -DskipTests
+
+timings=()
+for lab in "${labs[@]}"; do
+  src="solutions/src/main/java/tcplab/$lab"
+  [ -d "$src" ] || { echo "mutation.sh: no reference for $lab ($src)" >&2; exit 2; }
+  # Mutate the lab's own classes (and their nested ones), not the classes the lab gives finished.
+  classes=""
+  for file in "$src"/*.java; do
+    name="$(basename "$file" .java)"
+    [ -e "labs/src/given/java/tcplab/$lab/$name.java" ] && continue
+    classes="${classes:+$classes,}tcplab.$lab.$name*"
+  done
+  start=$(date +%s)
+  if ! ./mvnw -q -pl solutions org.pitest:pitest-maven:mutationCoverage \
+      -Dpit.lab="$lab" -Dpit.classes="$classes" > "solutions/target/pit-$lab.log" 2>&1; then
+    cat "solutions/target/pit-$lab.log" >&2
+    echo "mutation.sh: PIT failed for $lab (log above)" >&2
+    exit 1
+  fi
+  timings+=("$lab=$(( $(date +%s) - start ))")
+done
+
+exec java kit/bench/MutationSummary.java . "${timings[@]}"
