@@ -22,8 +22,8 @@ else
   for dir in solutions/src/main/java/tcplab/lab[0-9][0-9]; do labs+=("$(basename "$dir")"); done
 fi
 
-# The reference and the checks, compiled once; kit installed so that the per-lab runs below can use it.
-./mvnw -q -pl kit,solutions -am install -DskipTests
+# The reference and the checks, compiled once (in the reactor, so a changed kit is used without installing it).
+./mvnw -q -pl kit,solutions -am test-compile
 
 timings=()
 for lab in "${labs[@]}"; do
@@ -37,7 +37,7 @@ for lab in "${labs[@]}"; do
     classes="${classes:+$classes,}tcplab.$lab.$name*"
   done
   start=$(date +%s)
-  if ! ./mvnw -q -pl solutions org.pitest:pitest-maven:mutationCoverage \
+  if ! ./mvnw -q -pl kit,solutions -am test-compile org.pitest:pitest-maven:mutationCoverage \
       -Dpit.lab="$lab" -Dpit.classes="$classes" > "solutions/target/pit-$lab.log" 2>&1; then
     cat "solutions/target/pit-$lab.log" >&2
     echo "mutation.sh: PIT failed for $lab (log above)" >&2
