@@ -1,11 +1,33 @@
 #!/usr/bin/env bash
 # Runs every lab's checks on the reference RUNS times in a row (default 20) and reports each failure. The target
 # is zero: a check that fails now and then teaches a learner to distrust every check.
-# Usage: kit/bench/flakes.sh [RUNS]
+# Usage: kit/bench/flakes.sh [RUNS] [--busy]
+#   --busy   keeps every core busy with a CPU hog for the whole run, as a learner's laptop compiling something
+#            else would: timing-based checks must stay deterministic under load.
+# The JDK is the one ./tcplab uses (JAVA_HOME, else java on the PATH).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-runs="${1:-20}"
+runs=20
+busy=no
+for arg in "$@"; do
+  case "$arg" in
+    --busy) busy=yes ;;
+    ''|*[!0-9]*) echo "usage: kit/bench/flakes.sh [RUNS] [--busy]" >&2; exit 2 ;;
+    *) runs="$arg" ;;
+  esac
+done
 ./tcplab check --all --reference >/dev/null 2>&1   # build once before counting
+
+hogs=()
+stop_hogs() { [ "${#hogs[@]}" -gt 0 ] && kill "${hogs[@]}" 2>/dev/null; wait 2>/dev/null; }
+trap stop_hogs EXIT
+if [ "$busy" = yes ]; then
+  for _ in $(seq "$(nproc)"); do
+    ( while :; do :; done ) &
+    hogs+=("$!")
+  done
+fi
+
 failures=0
 start=$(date +%s)
 for i in $(seq "$runs"); do
@@ -15,5 +37,7 @@ for i in $(seq "$runs"); do
     printf '%s\n' "$out" | grep -E '✘|failed' | sed 's/^/    /'
   fi
 done
-echo "$runs runs of every check on the reference in $(( $(date +%s) - start )) s: $failures failed"
+java_version="$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n 1)"
+load=""; [ "$busy" = yes ] && load=" with $(nproc) CPU hogs"
+echo "$runs runs of every check on the reference in $(( $(date +%s) - start )) s ($java_version$load): $failures failed"
 [ "$failures" -eq 0 ]
