@@ -2,30 +2,31 @@ package tcplab.kit.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import picocli.CommandLine.Option;
 
 /** A command that asks before it does something a learner may regret; {@code --yes} answers for them. */
 abstract class AskingCommand extends Command {
 
-    private final InputStream in;
+    @Option(names = {"-y", "--yes"}, description = "do not ask: the answer is yes")
+    boolean yes;
 
-    AskingCommand(Workspace ws, InputStream in, PrintStream out, PrintStream err) {
-        super(ws, out, err);
-        this.in = in;
+    AskingCommand(Context context) {
+        super(context);
     }
 
-    /** True if the arguments hold {@code --yes}, or the learner answers yes; no answer (no terminal) is no. */
-    protected boolean confirmed(String[] args, String question) throws IOException {
-        if (List.of(args).contains("--yes")) {
+    /** True with {@code --yes}, or when the learner answers yes; no answer (no terminal) is no. */
+    protected boolean confirmed(String question) throws IOException {
+        if (yes) {
             return true;
         }
         out.print(question + " [y/N] ");
         out.flush();
         String answer = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+        if (answer == null) {
+            out.println();   // nobody typed Enter: end the prompt's line ourselves
+        }
         return answer != null && answer.strip().toLowerCase().startsWith("y");
     }
 }

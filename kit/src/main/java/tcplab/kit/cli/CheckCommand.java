@@ -1,53 +1,50 @@
 package tcplab.kit.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.LabResult;
 
 /** {@code ./tcplab check NN | --all [--reference] [--report junit|json FILE]}. */
+@CommandLine.Command(name = "check", description = "Grade lab NN: one line per check, and under the first failure "
+        + "what was expected, what happened, the bytes on the wire and a hint.")
 final class CheckCommand extends Command {
 
-    CheckCommand(Workspace ws, PrintStream out, PrintStream err) {
-        super(ws, out, err);
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "NN", description = "the lab's number, e.g. 03")
+    String id;
+
+    @CommandLine.Option(names = "--all", description = "grade every lab (for teachers and autograders)")
+    boolean all;
+
+    @CommandLine.Option(names = "--reference", description = "grade the reference solution instead of your code")
+    boolean reference;
+
+    @CommandLine.Option(names = "--report", arity = "2", paramLabel = "junit|json FILE", hideParamSyntax = true,
+            description = "also write the results to FILE, as JUnit XML or JSON")
+    String[] report;
+
+    CheckCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
-        boolean all = false;
-        boolean reference = false;
-        String format = null;
-        Path reportFile = null;
-        String id = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--all" -> all = true;
-                case "--reference" -> reference = true;
-                case "--report" -> {
-                    if (i + 2 >= args.length) {
-                        throw new Main.UsageException("--report needs a format (junit or json) and a file");
-                    }
-                    format = args[++i];
-                    reportFile = Path.of(args[++i]);
-                    if (!format.equals("junit") && !format.equals("json")) {
-                        throw new Main.UsageException("report format must be junit or json, not " + format);
-                    }
-                }
-                default -> {
-                    if (id != null || args[i].startsWith("-")) {
-                        throw new Main.UsageException("unexpected argument: " + args[i]);
-                    }
-                    id = args[i];
-                }
-            }
-        }
+    public Integer call() throws Exception {
         if (all == (id != null)) {
             throw new Main.UsageException("check needs a lesson number, or --all");
         }
-        List<Lab> labs = all ? ws.lessons().stream().filter(Lab::hasLab).toList()
-                : List.of(Main.lab(ws, new String[] {id}, 0));
+        String format = report == null ? null : report[0];
+        if (format != null && !format.equals("junit") && !format.equals("json")) {
+            throw new Main.UsageException("report format must be junit or json, not " + format);
+        }
+        Path reportFile = report == null ? null : Path.of(report[1]);
+        List<Lab> labs = all ? ws.lessons().stream().filter(Lab::hasLab).toList() : List.of(lab(id));
+        return grade(labs, format, reportFile);
+    }
+
+    /** Grades {@code labs}, prints as it goes, writes the report if asked; 0 when every lab passes. */
+    int grade(List<Lab> labs, String format, Path reportFile) throws Exception {
         if (!ws.built()) {
             err.println("The kit is not built yet (" + ws.show(ws.checkClasses()) + " is missing). "
                     + "Run ./tcplab from the top of the checkout: it builds what is needed.");

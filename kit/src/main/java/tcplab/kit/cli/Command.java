@@ -1,28 +1,45 @@
 package tcplab.kit.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tcplab.kit.grade.Lab;
 
-/** One {@code ./tcplab} command: it gets the checkout, somewhere to print, and its own arguments. */
-abstract class Command {
+/**
+ * One {@code ./tcplab} command. Picocli fills in its arguments (the fields marked {@code @Parameters} and
+ * {@code @Option}); it gets the checkout and somewhere to print from {@link Main}; {@link #call} is its exit code.
+ */
+abstract class Command implements Callable<Integer> {
+
+    /** What every command works with: the checkout, the learner's terminal. */
+    record Context(Workspace ws, InputStream in, PrintStream out, PrintStream err) {}
+
+    @Spec
+    CommandSpec spec;
 
     protected final Workspace ws;
+    protected final InputStream in;
     protected final PrintStream out;
     protected final PrintStream err;
 
-    Command(Workspace ws, PrintStream out, PrintStream err) {
-        this.ws = ws;
-        this.out = out;
-        this.err = err;
+    Command(Context context) {
+        this.ws = context.ws();
+        this.in = context.in();
+        this.out = context.out();
+        this.err = context.err();
     }
 
-    /** Runs the command; the result is the process's exit code. */
-    abstract int run(String[] args) throws Exception;
+    /** The lesson numbered {@code id} (with or without a lab), or a usage error. */
+    protected Lab lesson(String id) {
+        return ws.lesson(id).orElseThrow(() -> new Main.UsageException("no lesson " + id + "; the lessons are "
+                + ws.lessons().stream().map(Lab::id).toList()));
+    }
 
-    /** The lesson named by the first argument (labs or not), or a usage error. */
-    protected tcplab.kit.grade.Lab lesson(String[] args) {
-        if (args.length == 0) {
-            throw new Main.UsageException("which lesson? Give its number, e.g. 01");
-        }
-        return ws.lesson(args[0]).orElseThrow(() -> new Main.UsageException("no lesson " + args[0]));
+    /** The lab numbered {@code id}, or a usage error that lists the labs there are. */
+    protected Lab lab(String id) {
+        return ws.lesson(id).filter(Lab::hasLab).orElseThrow(() -> new Main.UsageException("no lab " + id
+                + "; the labs are " + ws.lessons().stream().filter(Lab::hasLab).map(Lab::id).toList()));
     }
 }

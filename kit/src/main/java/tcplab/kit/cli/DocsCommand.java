@@ -1,17 +1,18 @@
 package tcplab.kit.cli;
 
-import java.io.PrintStream;
+import picocli.CommandLine;
 import tcplab.kit.docs.Site;
 
 /** {@code ./tcplab docs}: renders every lesson to HTML and says where the index page is. */
+@CommandLine.Command(name = "docs", description = "Render the lessons to HTML (offline) and print where.")
 final class DocsCommand extends Command {
 
-    DocsCommand(Workspace ws, PrintStream out, PrintStream err) {
-        super(ws, out, err);
+    DocsCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
+    public Integer call() throws Exception {
         out.println("Rendering the lessons (about 10 s)…");
         Site.Rendered site = Site.render(ws.root(), ws.siteDir());
         site.problems().forEach(p -> err.println("warning: " + p));

@@ -1,22 +1,26 @@
 package tcplab.kit.cli;
 
-import java.io.PrintStream;
 import java.lang.reflect.Method;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import tcplab.kit.Hint;
 import tcplab.kit.grade.Grader;
+import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 
 /** {@code ./tcplab hint NN}: each check's hint, the one you are stuck on first. */
+@CommandLine.Command(name = "hint", description = "The hints for lab NN's checks, the one you are stuck on first.")
 final class HintCommand extends Command {
 
-    HintCommand(Workspace ws, PrintStream out, PrintStream err) {
-        super(ws, out, err);
+    @CommandLine.Parameters(paramLabel = "NN", description = "the lab's number, e.g. 03")
+    String id;
+
+    HintCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
-        Lab lab = Main.lab(ws, args, 0);
+    public Integer call() throws Exception {
+        Lab lab = lab(id);
         if (!ws.built()) {
             err.println("The kit is not built yet: run ./tcplab first.");
             return 1;

@@ -1,25 +1,29 @@
 package tcplab.kit.cli;
 
 import java.io.File;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 
 /**
  * {@code ./tcplab jshell NN}: JShell with the kit and the learner's own classes on the class path and the lesson's
  * snippets already run, so the learner starts where the lesson left off.
  */
+@CommandLine.Command(name = "jshell", description = "JShell with the kit and your classes, lesson NN's snippets loaded.")
 final class JShellCommand extends Command {
 
-    JShellCommand(Workspace ws, PrintStream out, PrintStream err) {
-        super(ws, out, err);
+    @CommandLine.Parameters(paramLabel = "NN", description = "the lesson's number, e.g. 03")
+    String id;
+
+    JShellCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
-        Lab lab = lesson(args);
+    public Integer call() throws Exception {
+        Lab lab = lesson(id);
         var classPath = new ArrayList<Path>();
         if (lab.hasLab()) {
             LabBuild.Outcome built = new LabBuild(ws).compile(lab);

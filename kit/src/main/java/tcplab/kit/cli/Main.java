@@ -2,32 +2,17 @@ package tcplab.kit.cli;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
- * {@code ./tcplab}: the learner's loop. Each command is a small class; this one only picks which, and prints the
- * usage when the words make no sense (on stderr, exit 2, like any Unix tool).
+ * {@code ./tcplab}: the learner's loop. Each command is a small class; picocli reads the words, prints the help and
+ * writes the completion scripts. A usage error is one line and where to get help, on stderr, exit code 2, like any
+ * Unix tool.
  */
 public final class Main {
-
-    static final String USAGE = """
-            usage: ./tcplab                      lessons, your progress, and what to do next
-                   ./tcplab check NN             grade lab NN (your code in labs/src/main/java/tcplab/labNN)
-                   ./tcplab check NN --reference grade the reference solution instead
-                   ./tcplab check --all [--reference] [--report junit|json FILE]
-                                                 grade every lab (for teachers and autograders)
-                   ./tcplab watch [NN]           grade again on every save
-                   ./tcplab hint NN              the hints for lab NN's checks
-                   ./tcplab solution NN          show the reference (once the lab passes, or after a question)
-                   ./tcplab reset NN             put the stub back (asks first; keeps a backup of your code)
-                   ./tcplab read NN              print lesson NN in the terminal, code included
-                   ./tcplab jshell NN            JShell with the kit and your classes, lesson NN's snippets loaded
-                   ./tcplab run NN [--reference] ARGS...
-                                                 run lab NN's program by hand (poke it with nc)
-                   ./tcplab docs                 render the lessons to HTML and print where
-                   ./tcplab mistakes [--update] [NN]
-                                                 (maintainers) prove the checks catch the known mistakes
-            """;
 
     private Main() {}
 
@@ -40,54 +25,75 @@ public final class Main {
         System.exit(code);
     }
 
-    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        var ws = Workspace.fromSystem();
-        String command = args.length == 0 ? "status" : args[0];
-        String[] rest = args.length == 0 ? args : java.util.Arrays.copyOfRange(args, 1, args.length);
-        try {
-            return switch (command) {
-                case "status" -> new StatusCommand(ws, out, err).run(rest);
-                case "check" -> new CheckCommand(ws, out, err).run(rest);
-                case "watch" -> new WatchCommand(ws, out, err).run(rest);
-                case "hint" -> new HintCommand(ws, out, err).run(rest);
-                case "solution" -> new SolutionCommand(ws, in, out, err).run(rest);
-                case "reset" -> new ResetCommand(ws, in, out, err).run(rest);
-                case "read" -> new ReadCommand(ws, out, err).run(rest);
-                case "jshell" -> new JShellCommand(ws, out, err).run(rest);
-                case "run" -> new RunCommand(ws, out, err).run(rest);
-                case "docs" -> new DocsCommand(ws, out, err).run(rest);
-                case "mistakes" -> new MistakesCommand(ws, out, err).run(rest);
-                case "help", "-h", "--help" -> {
-                    out.print(USAGE);
-                    yield 0;
-                }
-                default -> usage(err, "unknown command: " + command);
-            };
-        } catch (UsageException e) {
-            return usage(err, e.getMessage());
-        }
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return commandLine(new Command.Context(Workspace.fromSystem(), in, out, err)).execute(args);
     }
 
-    static int usage(PrintStream err, String problem) {
+    /** The whole command tree, wired to {@code context}. */
+    static CommandLine commandLine(Command.Context context) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (Command.class.isAssignableFrom(cls)) {
+                    var constructor = cls.getDeclaredConstructor(Command.Context.class);
+                    constructor.setAccessible(true);
+                    return constructor.newInstance(context);
+                }
+                return defaults.create(cls);
+            }
+        };
+        var cli = new CommandLine(TcpLab.class, factory);
+        cli.setOut(new PrintWriter(context.out(), true));
+        cli.setErr(new PrintWriter(context.err(), true));
+        cli.setParameterExceptionHandler((ParameterException e, String[] args) -> usageError(context.err(),
+                e.getCommandLine(), problem(e) + suggestion(e)));
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof UsageException) {
+                return usageError(context.err(), commandLine, e.getMessage());
+            }
+            throw e;
+        });
+        cli.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
+        return cli;
+    }
+
+    /** One line that says what was wrong, one that says where help is: never the whole usage. */
+    static int usageError(PrintStream err, CommandLine where, String problem) {
+        String name = where.getCommandName();
         err.println("tcplab: " + problem);
-        err.print(USAGE);
+        err.println(name.equals("tcplab") ? "Run ./tcplab help for the commands."
+                : "Run ./tcplab " + name + " --help for how to use it, ./tcplab help for every command.");
         return 2;
     }
 
-    /** Thrown by a command whose arguments make no sense; ends in the usage text and exit code 2. */
+    /** What was wrong, in a learner's words and on one line. */
+    private static String problem(ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            boolean atTop = u.getCommandLine().getParent() == null;
+            return first.startsWith("-") ? "unknown option: " + first
+                    : atTop ? "unknown command: " + first : "unexpected argument: " + first;
+        }
+        if (e.getMessage() != null && e.getMessage().startsWith("Missing required parameter: 'NN'")) {
+            return "which lesson? Give its number, e.g. 03";
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage().strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private static String suggestion(ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            return " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        return "";
+    }
+
+    /** Thrown by a command whose arguments make no sense; ends in one usage line and exit code 2. */
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
             super(message);
         }
-    }
-
-    /** The lab named by {@code args[i]}, or a usage error that lists the lessons there are. */
-    static tcplab.kit.grade.Lab lab(Workspace ws, String[] args, int i) {
-        if (args.length <= i) {
-            throw new UsageException("which lesson? Give its number, e.g. 01");
-        }
-        return ws.lesson(args[i]).filter(tcplab.kit.grade.Lab::hasLab).orElseThrow(() -> new UsageException(
-                "no lab " + args[i] + "; the labs are " + ws.lessons().stream().filter(tcplab.kit.grade.Lab::hasLab)
-                        .map(tcplab.kit.grade.Lab::id).toList()));
     }
 }

@@ -1,7 +1,7 @@
 package tcplab.kit.cli;
 
-import java.io.PrintStream;
 import java.util.List;
+import picocli.CommandLine;
 import tcplab.kit.mistakes.Catalog;
 import tcplab.kit.mistakes.Mistake;
 
@@ -9,16 +9,25 @@ import tcplab.kit.mistakes.Mistake;
  * {@code ./tcplab mistakes [--update] [NN]}, for maintainers: runs the catalog of known mistakes through the
  * labs' checks and prints how many were caught, each by the check and with the message on record.
  */
+@CommandLine.Command(name = "mistakes",
+        description = "(maintainers) Prove the checks catch the catalog's known mistakes, each with its message.")
 final class MistakesCommand extends Command {
 
-    MistakesCommand(Workspace ws, PrintStream out, PrintStream err) {
-        super(ws, out, err);
+    @CommandLine.Option(names = "--update", description = "rewrite the golden messages (review them with git diff)")
+    boolean update;
+
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "NN", description = "only this lab's mistakes")
+    String only;
+
+    MistakesCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
-        boolean update = List.of(args).contains("--update");
-        String only = List.of(args).stream().filter(a -> !a.startsWith("--")).findFirst().orElse(null);
+    public Integer call() throws Exception {
+        if (only != null) {
+            lab(only);   // a usage error when there is no such lab
+        }
         var catalog = new Catalog(ws);
         List<Mistake> mistakes = catalog.mistakes().stream()
                 .filter(m -> only == null || Integer.parseInt(m.lab()) == Integer.parseInt(only)).toList();

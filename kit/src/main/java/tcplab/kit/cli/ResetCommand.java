@@ -1,14 +1,13 @@
 package tcplab.kit.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 
 /**
@@ -16,15 +15,20 @@ import tcplab.kit.grade.Lab;
  * learner who committed their own work still gets the original). Asks first, and copies the learner's files to
  * {@code .tcplab/backup/} before touching them: no work is ever lost.
  */
+@CommandLine.Command(name = "reset",
+        description = "Put lab NN's stub back (asks first; your code is copied to .tcplab/backup/ before).")
 final class ResetCommand extends AskingCommand {
 
-    ResetCommand(Workspace ws, InputStream in, PrintStream out, PrintStream err) {
-        super(ws, in, out, err);
+    @CommandLine.Parameters(paramLabel = "NN", description = "the lab's number, e.g. 03")
+    String id;
+
+    ResetCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
-        Lab lab = Main.lab(ws, args, 0);
+    public Integer call() throws Exception {
+        Lab lab = lab(id);
         String source = git("rev-parse", "--verify", "-q", "@{upstream}") != null ? "@{upstream}" : "HEAD";
         String dir = ws.show(lab.learnerSources());
         String tracked = git("ls-tree", "-r", "--name-only", source, "--", dir);
@@ -33,7 +37,7 @@ final class ResetCommand extends AskingCommand {
                     + "a fresh stub.");
             return 1;
         }
-        if (!confirmed(args, "Replace your code in " + dir + " with the original stub?")) {
+        if (!confirmed("Replace your code in " + dir + " with the original stub?")) {
             out.println("Nothing changed.");
             return 1;
         }

@@ -1,28 +1,36 @@
 package tcplab.kit.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 
 /** {@code ./tcplab run NN [--reference] ARGS…}: the lab's program, by hand, with the terminal as its input. */
+@CommandLine.Command(name = "run", description = "Run lab NN's program by hand (poke it with nc); Ctrl-C stops it.")
 final class RunCommand extends Command {
 
-    RunCommand(Workspace ws, PrintStream out, PrintStream err) {
-        super(ws, out, err);
+    @CommandLine.Parameters(index = "0", paramLabel = "NN", description = "the lab's number, e.g. 04")
+    String id;
+
+    @CommandLine.Option(names = "--reference", description = "run the reference solution instead of your code")
+    boolean reference;
+
+    @CommandLine.Parameters(index = "1..*", paramLabel = "ARGS", description = "the program's own arguments")
+    List<String> programArgs = List.of();
+
+    RunCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
-        Lab lab = Main.lab(ws, args, 0);
-        boolean reference = args.length > 1 && args[1].equals("--reference");
-        String[] programArgs = Arrays.copyOfRange(args, reference ? 2 : 1, args.length);
+    public Integer call() throws Exception {
+        Lab lab = lab(id);
         Path classes;
         if (reference) {
             classes = ws.referenceClasses();
@@ -42,7 +50,7 @@ final class RunCommand extends Command {
         }
         Thread.currentThread().setContextClassLoader(loader);
         try {
-            main.invoke(null, (Object) programArgs);
+            main.invoke(null, (Object) programArgs.toArray(String[]::new));
             return 0;
         } catch (InvocationTargetException e) {
             Throwable t = e.getCause();

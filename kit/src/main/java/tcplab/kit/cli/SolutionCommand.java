@@ -1,27 +1,31 @@
 package tcplab.kit.cli;
 
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 
 /**
  * {@code ./tcplab solution NN [--yes]}: the reference code. Freely once the lab passes; before that only after the
  * learner says so, because reading it too early spoils the lab.
  */
+@CommandLine.Command(name = "solution",
+        description = "Show the reference for lab NN (freely once it passes; before that, after a question).")
 final class SolutionCommand extends AskingCommand {
 
-    SolutionCommand(Workspace ws, InputStream in, PrintStream out, PrintStream err) {
-        super(ws, in, out, err);
+    @CommandLine.Parameters(paramLabel = "NN", description = "the lab's number, e.g. 03")
+    String id;
+
+    SolutionCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
-        Lab lab = Main.lab(ws, args, 0);
+    public Integer call() throws Exception {
+        Lab lab = lab(id);
         boolean passed = Progress.load(ws.progressFile(), err).status(lab.id()) == Progress.Status.PASSED;
-        if (!passed && !confirmed(args, "Lab " + lab.id()
+        if (!passed && !confirmed("Lab " + lab.id()
                 + " does not pass yet. Seeing the reference now spoils the lab. Show it anyway?")) {
             out.println("Not shown. ./tcplab hint " + lab.id() + " may be enough to get you going.");
             return 1;

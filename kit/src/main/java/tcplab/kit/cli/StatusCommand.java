@@ -1,17 +1,18 @@
 package tcplab.kit.cli;
 
-import java.io.PrintStream;
+import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 
 /** {@code ./tcplab}: every lesson with its status, and the one next step. */
+@CommandLine.Command(name = "status", description = "The lessons, your progress, and what to do next.")
 final class StatusCommand extends Command {
 
-    StatusCommand(Workspace ws, PrintStream out, PrintStream err) {
-        super(ws, out, err);
+    StatusCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) {
+    public Integer call() {
         var progress = Progress.load(ws.progressFile(), err);
         out.println("TCP Lab — learn TCP sockets by writing them\n");
         Lab next = null;

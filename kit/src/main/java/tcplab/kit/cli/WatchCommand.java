@@ -1,32 +1,37 @@
 package tcplab.kit.cli;
 
-import java.io.PrintStream;
 import java.nio.file.FileSystems;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
+import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 
 /** {@code ./tcplab watch [NN]}: grades again each time the lab's sources are saved. Ctrl-C stops it. */
+@CommandLine.Command(name = "watch", description = "Grade lab NN again on every save (default: your next lab).")
 final class WatchCommand extends Command {
 
-    WatchCommand(Workspace ws, PrintStream out, PrintStream err) {
-        super(ws, out, err);
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "NN", description = "the lab's number, e.g. 03")
+    String id;
+
+    WatchCommand(Context context) {
+        super(context);
     }
 
     @Override
-    int run(String[] args) throws Exception {
-        Lab lab = args.length > 0 ? Main.lab(ws, args, 0) : nextLab();
+    public Integer call() throws Exception {
+        Lab lab = id != null ? lab(id) : nextLab();
         if (lab == null) {
             out.println("Every lab passes: nothing to watch. Name one: ./tcplab watch NN");
             return 0;
         }
-        var check = new CheckCommand(ws, out, err);
+        var check = new CheckCommand(new Context(ws, in, out, err));
         try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
             lab.learnerSources().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
                     StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
             while (true) {
-                check.run(new String[] {lab.id()});
+                check.grade(List.of(lab), null, null);
                 out.println("\nWatching " + ws.show(lab.learnerSources()) + " — save a file to grade again, Ctrl-C to stop.");
                 var key = watcher.take();
                 // Editors save in several steps (write, rename, touch): let them finish, then grade once.

@@ -26,11 +26,12 @@ class MainTest {
     }
 
     @Test
-    void an_unknown_command_prints_the_usage_on_stderr_and_exits_2() throws Exception {
+    void an_unknown_command_is_one_line_and_where_to_get_help_on_stderr_with_exit_code_2() throws Exception {
         assertEquals(2, run("chekc", "01"));
-        String text = err.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("tcplab: unknown command: chekc"), text);
-        assertTrue(text.contains("usage: ./tcplab"), text);
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("tcplab: unknown command: chekc (did you mean check"), lines.get(0));
+        assertEquals("Run ./tcplab help for the commands.", lines.get(1));
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
 
@@ -40,8 +41,41 @@ class MainTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("check needs a lesson number, or --all"));
         assertEquals(2, run("hint", "99"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("no lab 99"));
+        assertEquals(2, run("reset"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("which lesson? Give its number"));
         assertEquals(2, run("check", "--all", "--report", "xml", "f"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("report format must be junit or json"));
+        assertEquals(2, run("check", "01", "--bogus"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option: --bogus"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Run ./tcplab check --help"));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void help_lists_every_command_and_each_command_has_its_own() throws Exception {
+        assertEquals(0, run("help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String command : List.of("status", "check", "watch", "hint", "solution", "reset", "read", "jshell",
+                "run", "docs", "mistakes", "completion")) {
+            assertTrue(help.contains("\n  " + command + " "), command + " missing from:\n" + help);
+        }
+        out.reset();
+        assertEquals(0, run("check", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--report"), out.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void completion_prints_a_script_that_completes_the_commands_for_bash_and_zsh() throws Exception {
+        assertEquals(0, run("completion", "bash"));
+        String script = out.toString(StandardCharsets.UTF_8);
+        assertTrue(script.contains("complete -F _complete_tcplab -o default ./tcplab"), script);
+        assertTrue(script.contains("ZSH_VERSION"), "the script also serves zsh through bashcompinit");
+        assertTrue(script.contains("check") && script.contains("--reference"), script);
+        out.reset();
+        assertEquals(0, run("completion", "zsh"));
+        assertEquals(script, out.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("completion", "fish"));
     }
 
     @Test
