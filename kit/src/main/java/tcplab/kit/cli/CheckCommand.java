@@ -34,17 +34,24 @@ final class CheckCommand extends Command {
         if (all == (id != null)) {
             throw new Main.UsageException("check needs a lesson number, or --all");
         }
-        String format = report == null ? null : report[0];
-        if (format != null && !format.equals("junit") && !format.equals("json")) {
-            throw new Main.UsageException("report format must be junit or json, not " + format);
+        Reports reports = null;
+        if (report != null) {
+            if (!report[0].equals("junit") && !report[0].equals("json")) {
+                throw new Main.UsageException("report format must be junit or json, not " + report[0]);
+            }
+            reports = new Reports(Reports.Format.valueOf(report[0].toUpperCase()), Path.of(report[1]));
         }
-        Path reportFile = report == null ? null : Path.of(report[1]);
         List<Lab> labs = all ? ws.lessons().stream().filter(Lab::hasLab).toList() : List.of(lab(id));
-        return grade(labs, format, reportFile);
+        int code = grade(labs, reports);
+        if (reports != null) {
+            reports.write();
+            out.println("Report written to " + Path.of(report[1]).toAbsolutePath());
+        }
+        return code;
     }
 
     /** Grades {@code labs}, prints as it goes, writes the report if asked; 0 when every lab passes. */
-    int grade(List<Lab> labs, String format, Path reportFile) throws Exception {
+    int grade(List<Lab> labs, Reports reports) throws Exception {
         if (!ws.built()) {
             err.println("The kit is not built yet (" + ws.show(ws.checkClasses()) + " is missing). "
                     + "Run ./tcplab from the top of the checkout: it builds what is needed.");
@@ -56,14 +63,22 @@ final class CheckCommand extends Command {
         boolean allPassed = true;
         for (Lab lab : labs) {
             out.println("Lab " + lab.id() + " — " + lab.title() + (reference ? "  [reference solution]" : ""));
-            LabResult r = grading.grade(lab, reference, err, c -> Grading.printLine(out, c));
+            LabResult r = grading.grade(lab, reference, err, c -> Grading.printLine(out, c),
+                    reports == null ? List.of() : reports.listenersFor(lab));
             if (r == null) {
                 err.println("\nLab " + lab.id() + " does not compile yet: fix the errors above, then check again.");
                 allPassed = false;
-                results.add(new LabResult(lab, List.of(), 0));
+                r = new LabResult(lab, List.of(), 0);
+                results.add(r);
+                if (reports != null) {
+                    reports.add(r);
+                }
                 continue;
             }
             results.add(r);
+            if (reports != null) {
+                reports.add(r);
+            }
             if (progress != null) {
                 progress.record(r);
             }
@@ -78,10 +93,6 @@ final class CheckCommand extends Command {
         if (all) {
             long passed = results.stream().filter(LabResult::passed).count();
             out.println(passed + " of " + results.size() + " labs pass.");
-        }
-        if (format != null) {
-            Reports.write(format, reportFile, results);
-            out.println("Report written to " + reportFile.toAbsolutePath());
         }
         return allPassed ? 0 : 1;
     }

@@ -24,6 +24,12 @@ public final class Grading {
      * and returns null: there is nothing to check yet.
      */
     public LabResult grade(Lab lab, boolean reference, PrintStream err, Consumer<CheckResult> live) {
+        return grade(lab, reference, err, live, java.util.List.of());
+    }
+
+    /** Like {@link #grade(Lab, boolean, PrintStream, Consumer)}; {@code also} hear every event of the run. */
+    public LabResult grade(Lab lab, boolean reference, PrintStream err, Consumer<CheckResult> live,
+            java.util.List<org.junit.platform.launcher.TestExecutionListener> also) {
         Path code;
         if (reference) {
             code = ws.referenceClasses();
@@ -35,7 +41,7 @@ public final class Grading {
             }
             code = built.classes();
         }
-        return gradeClasses(lab, code, live);
+        return gradeClasses(lab, code, live, null, also);
     }
 
     /** Grades the compiled classes in {@code code} (learner's, reference, or a catalogued mistake). */
@@ -46,6 +52,12 @@ public final class Grading {
     /** Grades {@code code} with only the checks {@code only} accepts (all, if null). */
     public LabResult gradeClasses(Lab lab, Path code, Consumer<CheckResult> live,
             java.util.function.Predicate<java.lang.reflect.Method> only) {
+        return gradeClasses(lab, code, live, only, java.util.List.of());
+    }
+
+    private LabResult gradeClasses(Lab lab, Path code, Consumer<CheckResult> live,
+            java.util.function.Predicate<java.lang.reflect.Method> only,
+            java.util.List<org.junit.platform.launcher.TestExecutionListener> also) {
         // A thread the learner's code started may die after its check is over (the check closed its sockets, or
         // stopped a loop that would never end); what matters was reported by the check, so its trace is not printed.
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> { });
@@ -53,7 +65,7 @@ public final class Grading {
         System.setProperty("tcplab.classpath",
                 code + File.pathSeparator + ws.checkClasses() + File.pathSeparator + ws.kitClassPath());
         try (var loader = LabBuild.loader(code, ws.checkClasses())) {
-            return Grader.grade(lab, loader, ws.checkClasses(), live, only);
+            return Grader.grade(lab, loader, ws.checkClasses(), live, only, also);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -31,7 +31,7 @@ final class WatchCommand extends Command {
             lab.learnerSources().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
                     StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
             while (true) {
-                check.grade(List.of(lab), null, null);
+                check.grade(List.of(lab), null);
                 out.println("\nWatching " + ws.show(lab.learnerSources()) + " — save a file to grade again, Ctrl-C to stop.");
                 var key = watcher.take();
                 // Editors save in several steps (write, rename, touch): let them finish, then grade once.

@@ -46,6 +46,12 @@ public final class Grader {
     /** Like {@link #grade(Lab, ClassLoader, Path, Consumer)}, but only the checks {@code only} accepts run. */
     public static LabResult grade(Lab lab, ClassLoader loader, Path checkClasses, Consumer<CheckResult> live,
             java.util.function.Predicate<Method> only) {
+        return grade(lab, loader, checkClasses, live, only, List.of());
+    }
+
+    /** Like the others, and {@code also} hear every event of the run too (the JUnit XML report's writer, say). */
+    public static LabResult grade(Lab lab, ClassLoader loader, Path checkClasses, Consumer<CheckResult> live,
+            java.util.function.Predicate<Method> only, List<TestExecutionListener> also) {
         long start = System.nanoTime();
         List<Class<?>> classes = checkClasses(lab, loader, checkClasses);
         var results = new ArrayList<CheckResult>();
@@ -100,7 +106,9 @@ public final class Grader {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(loader);
         try {
-            LauncherFactory.create().execute(request, listener);
+            var listeners = new ArrayList<TestExecutionListener>(also);
+            listeners.add(0, listener);
+            LauncherFactory.create().execute(request, listeners.toArray(TestExecutionListener[]::new));
         } finally {
             thread.setContextClassLoader(previous);
         }
