@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
+import tcplab.kit.grade.Grading;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.LabResult;
+import tcplab.kit.grade.Progress;
+import tcplab.kit.grade.Reports;
 
 /** {@code ./tcplab check NN | --all [--reference] [--report junit|json FILE]}. */
 @CommandLine.Command(name = "check", description = "Grade lab NN: one line per check, and under the first failure "
@@ -63,7 +66,7 @@ final class CheckCommand extends Command {
         boolean allPassed = true;
         for (Lab lab : labs) {
             out.println("Lab " + lab.id() + " — " + lab.title() + (reference ? "  [reference solution]" : ""));
-            LabResult r = grading.grade(lab, reference, err, c -> Grading.printLine(out, c),
+            LabResult r = grading.grade(lab, reference, err, c -> ResultText.printLine(out, c),
                     reports == null ? List.of() : reports.listenersFor(lab));
             if (r == null) {
                 err.println("\nLab " + lab.id() + " does not compile yet: fix the errors above, then check again.");
@@ -83,7 +86,7 @@ final class CheckCommand extends Command {
                 progress.record(r);
             }
             if (!all || !r.passed()) {
-                Grading.printSummary(out, ws, r, reference);
+                ResultText.printSummary(out, ws, r, reference);
             }
             allPassed &= r.passed();
             if (all) {

@@ -3,9 +3,10 @@ package tcplab.kit.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.Workspace;
 
 /**
  * One {@code ./tcplab} command. Picocli fills in its arguments (the fields marked {@code @Parameters} and

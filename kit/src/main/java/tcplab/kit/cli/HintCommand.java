@@ -2,10 +2,12 @@ package tcplab.kit.cli;
 
 import java.lang.reflect.Method;
 import org.junit.jupiter.api.DisplayNameGenerator;
+import picocli.CommandLine;
 import tcplab.kit.Hint;
 import tcplab.kit.grade.Grader;
-import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.LabBuild;
+import tcplab.kit.grade.Progress;
 
 /** {@code ./tcplab hint NN}: each check's hint, the one you are stuck on first. */
 @CommandLine.Command(name = "hint", description = "The hints for lab NN's checks, the one you are stuck on first.")
@@ -36,7 +38,7 @@ final class HintCommand extends Command {
                             .generateDisplayNameForMethod(java.util.List.of(), checks, m).replaceAll("\\(\\)$", "");
                     out.println((n == stuck ? "→ " : "  ") + n + ". " + name
                             + (n == stuck ? "   ← your first failing check" : ""));
-                    out.println("     " + (hint == null ? "(no hint)" : Grading.wrap(hint.value(), "     ")));
+                    out.println("     " + (hint == null ? "(no hint)" : ResultText.wrap(hint.value(), "     ")));
                     out.println();
                 }
             }

@@ -9,6 +9,7 @@ import java.util.List;
 import picocli.CommandLine;
 import tcplab.kit.docs.SnippetBlocks;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.LabBuild;
 
 /**
  * {@code ./tcplab jshell NN}: JShell with the kit and the learner's own classes on the class path. The lesson's

@@ -4,8 +4,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
+import tcplab.kit.grade.Workspace;
 
 /**
  * {@code ./tcplab}: the learner's loop. Each command is a small class; picocli reads the words, prints the help and

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.LabBuild;
 
 /** {@code ./tcplab run NN [--reference] ARGS…}: the lab's program, by hand, with the terminal as its input. */
 @CommandLine.Command(name = "run", description = "Run lab NN's program by hand (poke it with nc); Ctrl-C stops it.")

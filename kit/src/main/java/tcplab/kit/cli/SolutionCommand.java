@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.Progress;
 
 /**
  * {@code ./tcplab solution NN [--yes]}: the reference code. Freely once the lab passes; before that only after the

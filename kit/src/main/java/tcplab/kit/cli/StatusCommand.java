@@ -2,6 +2,7 @@ package tcplab.kit.cli;
 
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.Progress;
 
 /** {@code ./tcplab}: every lesson with its status, and the one next step. */
 @CommandLine.Command(name = "status", description = "The lessons, your progress, and what to do next.")

@@ -3,10 +3,11 @@ package tcplab.kit.cli;
 import java.nio.file.FileSystems;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
-import java.util.concurrent.TimeUnit;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.Progress;
 
 /** {@code ./tcplab watch [NN]}: grades again each time the lab's sources are saved. Ctrl-C stops it. */
 @CommandLine.Command(name = "watch", description = "Grade lab NN again on every save (default: your next lab).")

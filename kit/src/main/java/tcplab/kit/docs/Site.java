@@ -34,7 +34,7 @@ public final class Site {
 
     public static Rendered render(Path root, Path out) throws IOException {
         // A page left from a lesson that was renamed or removed would still be served, and its links checked.
-        tcplab.kit.cli.LabBuild.deleteTree(out);
+        tcplab.kit.grade.LabBuild.deleteTree(out);
         Files.createDirectories(out);
         var problems = new ArrayList<String>();
         List<Lab> lessons = Lab.all(root);

@@ -1,4 +1,4 @@
-package tcplab.kit.cli;
+package tcplab.kit.grade;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +26,6 @@ import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import tcplab.kit.grade.Lab;
-import tcplab.kit.grade.LabResult;
 
 /**
  * Machine-readable results for a teacher's autograder. JUnit XML is written by the JUnit Platform's own writer (the

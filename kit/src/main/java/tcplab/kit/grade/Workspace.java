@@ -1,11 +1,10 @@
-package tcplab.kit.cli;
+package tcplab.kit.grade;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import tcplab.kit.grade.Lab;
 
 /**
  * Where everything is in a checkout of the kit. The launcher passes the root as {@code -Dtcplab.root}; all the

@@ -1,4 +1,4 @@
-package tcplab.kit.cli;
+package tcplab.kit.grade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

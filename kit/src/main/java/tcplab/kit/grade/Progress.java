@@ -1,4 +1,4 @@
-package tcplab.kit.cli;
+package tcplab.kit.grade;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
-import tcplab.kit.grade.LabResult;
 
 /**
  * The learner's progress: for each lab, whether its last grading passed, and the first failing check. Kept in a
@@ -20,7 +19,7 @@ public final class Progress {
     public enum Status {
         NOT_STARTED("not started"), FAILING("failing"), PASSED("passed");
 
-        final String label;
+        public final String label;
 
         Status(String label) {
             this.label = label;

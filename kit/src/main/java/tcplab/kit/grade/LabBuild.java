@@ -1,4 +1,4 @@
-package tcplab.kit.cli;
+package tcplab.kit.grade;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +19,6 @@ import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaFileObject;
 import javax.tools.ToolProvider;
-import tcplab.kit.grade.Lab;
 
 /**
  * Compiles a learner's lab with the JDK's compiler, in this JVM (one process start fewer than running javac), into
