@@ -127,7 +127,8 @@ class ClientChecks {
                         .got(outcome.threw() ? "it threw " + outcome.thrown()
                                 : outcome.value() == null ? "null" : "a frame of " + outcome.value().length + " bytes")
                         .next(outcome.threw()
-                                ? "Client.frame: check the length first and throw new IllegalArgumentException(\"...\")."
+                                ? "Client.frame: check the length first, then throw new "
+                                        + "IllegalArgumentException(\"...\")."
                                 : ascii
                                         ? "Client.frame: 128 bytes of text leave no room for the NUL that ends it: "
                                                 + "refuse anything MORE than 127 bytes (> 127, not > 128)."
@@ -157,11 +158,12 @@ class ClientChecks {
 
     @Test
     @Order(3)
-    @Hint("The text ends at the first NUL byte, or at the end of the frame if it has none. Likely causes: decoding all 128 bytes (new String(frame, UTF_8)), "
-            + "which keeps the NULs in the string and prints them; or removing them with trim() or replace(\"\\0\", "
-            + "\"\"), which also keeps whatever a C peer left in its buffer after the first NUL (and trim() eats the "
-            + "text's own spaces); a search for the 0 that runs off the end of a frame without one. Find the index of "
-            + "the first 0 (or 128), then new String(frame, 0, index, StandardCharsets.UTF_8). Lesson: \"The frame: 128 bytes, always\".")
+    @Hint("The text ends at the first NUL byte, or at the end of the frame if it has none. Likely causes: "
+            + "decoding all 128 bytes (new String(frame, UTF_8)), which keeps the NULs in the string and prints them; "
+            + "removing them with trim() or replace(\"\\0\", \"\"), which also keeps whatever a C peer left in its "
+            + "buffer after the first NUL (and trim() eats the text's own spaces); a search for the 0 that runs off "
+            + "the end of a frame without one. Find the index of the first 0 (or 128), then new String(frame, 0, "
+            + "index, StandardCharsets.UTF_8). Lesson: \"The frame: 128 bytes, always\".")
     void the_text_of_a_frame_ends_at_the_first_NUL() {
         for (String text : List.of("hello *_*", "", "你好，世界 *_*")) {
             expectText("the frame of " + Transcript.quote(text), Frame.of(text), text);
@@ -358,14 +360,17 @@ class ClientChecks {
 
     @Test
     @Order(7)
-    @Hint("The server's backlog is full, so the kernel drops your SYN and the handshake never completes (lesson: "
-            + "\"When nobody answers\"). connect(new InetSocketAddress(host, port), timeoutMillis) then throws "
-            + "java.net.SocketTimeoutException (\"Connect timed out\") after the timeout; let it out of exchange. "
+    @Hint("First a server whose backlog is full, so the kernel drops your SYN and the handshake never completes; "
+            + "then a server that takes your frame and never answers. connect(new InetSocketAddress(host, port), "
+            + "timeoutMillis) throws java.net.SocketTimeoutException (\"Connect timed out\") after the connect "
+            + "timeout, and a read after socket.setSoTimeout(readTimeoutMillis) throws it (\"Read timed out\") after "
+            + "the read timeout; let them out of exchange. Each must be the timeout exchange was given. "
             + "Likely causes: connect(address) with no timeout, or a timeout of 0, which waits as long as the kernel "
             + "resends the SYN (about two minutes); a timeout other than connectTimeout (readTimeout, "
-            + "CONNECT_TIMEOUT, a number of your own); a Duration turned into the wrong unit (toSeconds() where "
-            + "connect wants milliseconds). Lesson: \"When nobody answers\".")
-    void exchange_gives_up_connecting_after_the_connect_timeout_it_is_given() throws IOException {
+            + "CONNECT_TIMEOUT, a number of your own), or the two timeouts swapped; a Duration turned into the "
+            + "wrong unit (toSeconds() where the socket wants milliseconds). Lesson: \"When nobody answers\" and "
+            + "\"When things go wrong\".")
+    void exchange_gives_up_after_the_connect_and_read_timeouts_it_is_given() throws IOException {
         Duration connect = Duration.ofMillis(250);
         Duration limit = connect.multipliedBy(10);
         try (var full = FullBacklog.open()) {
@@ -405,6 +410,61 @@ class ClientChecks {
                         .got("it gave up after " + took.toMillis() + " ms")
                         .next("Client.exchange: connect(address, timeout) with connectTimeout in milliseconds "
                                 + "(connectTimeout.toMillis()), not a shorter timeout of your own.")
+                        .build();
+            }
+        }
+        exchangeGivesUpReading();
+    }
+
+    /** The read half of check 7: a server that takes the frame and says nothing, a read timeout of 0.25 s. */
+    private static void exchangeGivesUpReading() throws IOException {
+        Duration read = Duration.ofMillis(250);
+        Duration limit = read.multipliedBy(10);
+        var wire = new Transcript();
+        try (var server = ScriptedServer.start(wire, c -> {
+            if (c.read(Frame.SIZE, SERVER_WAIT).ending() == Conversation.Ending.COMPLETE) {
+                // Silent until the client closes, or longer than the check waits (its clean-up closes us then).
+                c.read(1, limit.multipliedBy(2));
+            }
+        })) {
+            String doing = "called exchange(\"" + HOST + "\", " + server.port() + ", \"hello\", 5 s, 0.25 s) with a "
+                    + "server that reads the frame and never answers";
+            long start = System.nanoTime();
+            LabCode.Outcome<String> outcome;
+            try {
+                outcome = LabCode.outcome(doing, limit,
+                        () -> Client.exchange(HOST, server.port(), "hello", Duration.ofSeconds(5), read), server);
+            } catch (CheckFailed timedOut) {
+                throw CheckFailed.when(doing)
+                        .expected("a SocketTimeoutException after about 0.25 s, the read timeout it was given")
+                        .got("it was still running after " + LabCode.seconds(limit) + ", ten times that timeout")
+                        .wire(wire)
+                        .next("Client.exchange: socket.setSoTimeout(readTimeout in milliseconds) before the first "
+                                + "read. Likely causes: no read timeout, or 0 (\"no limit\"); connectTimeout, "
+                                + "READ_TIMEOUT or a number of your own in its place; a Duration in the wrong unit.")
+                        .build();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            finish(server, wire);
+            server.rethrowScriptFailure();
+            if (!(outcome.thrown() instanceof SocketTimeoutException)) {
+                throw CheckFailed.when(doing)
+                        .expected("a java.net.SocketTimeoutException (\"Read timed out\") after about 0.25 s")
+                        .got(outcome.threw() ? "it threw " + outcome.thrown() + "\nat "
+                                + yours(outcome.thrown().getStackTrace())
+                                : "it returned " + Transcript.quote(String.valueOf(outcome.value())))
+                        .wire(wire)
+                        .next("Client.exchange: let the SocketTimeoutException that read throws out of exchange "
+                                + "(run catches it and prints one line); do not wrap it in another exception.")
+                        .build();
+            }
+            if (took.compareTo(read) < 0) {
+                throw CheckFailed.when(doing)
+                        .expected("a SocketTimeoutException after at least 0.25 s, the read timeout it was given")
+                        .got("it gave up after " + took.toMillis() + " ms")
+                        .wire(wire)
+                        .next("Client.exchange: socket.setSoTimeout((int) readTimeout.toMillis()), not a shorter "
+                                + "timeout of your own.")
                         .build();
             }
         }
@@ -460,18 +520,21 @@ class ClientChecks {
 
     @Test
     @Order(9)
-    @Hint("run reads ONE line from `in` (new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))"
-            + ".readLine()), calls exchange, prints \"from server: \" + the reply with out.println and returns 0. "
-            + "Likely cause: the line sent with its newline, because standard input was read like C's fgets "
-            + "(in.read(buf)), which keeps the '\\n' the user typed; the C client cuts it off, readLine() drops it "
-            + "for you. Lesson: \"The whole client, C beside Java\".")
+    @Hint("run reads ONE line from `in`, however many were typed (new BufferedReader(new InputStreamReader(in, "
+            + "StandardCharsets.UTF_8)).readLine()), calls exchange, prints \"from server: \" + the reply with "
+            + "out.println and returns 0. Likely causes: the line sent with its newline, because standard input was "
+            + "read like C's fgets (in.read(buf)), which keeps the '\\n' the user typed (the C client cuts it off, "
+            + "readLine() drops it for you); all of standard input read and sent, second line and all. Lesson: "
+            + "\"The whole client, C beside Java\".")
     void the_program_sends_the_line_and_prints_from_server_and_the_reply() throws IOException {
         var wire = new Transcript();
         try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
-            ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\n", HOST, port(server));
+            // Two lines typed: the client sends the first and never reads on.
+            ProgramRun run = ProgramRun.of(client(READ), RUN, "hello\nbye\n", HOST, port(server));
             finish(server, wire);
             server.rethrowScriptFailure();
-            String doing = "typed \"hello\" into your client, connected to a server that answers properly";
+            String doing = "typed \"hello\" and \"bye\" on two lines into your client, connected to a server that "
+                    + "answers properly";
             expectFrameOnWire(doing, wire, Frame.of("hello"));
             expectSuccess(doing, run, wire, "from server: hello *_*");
         }
