@@ -1,5 +1,7 @@
 package tcplab.lab03;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -22,8 +24,9 @@ import java.time.Duration;
  *   <li>{@link #frame}, {@link #text}: build and take apart a frame ("The frame: 128 bytes, always").</li>
  *   <li>{@link #readFrame}: one write is not one read ("One write is not one read").</li>
  *   <li>{@link #exchange}: connect, write, read ("The whole client, C beside Java").</li>
- *   <li>{@link #run}: the program around it. Every failure is ONE plain line on {@code err} and a non-zero exit
- *       code, never a stack trace ("When things go wrong").</li>
+ *   <li>{@link #run}: the program around it, with the kit's exit codes (lesson 02): 0 when it worked, 1 and ONE
+ *       plain line on {@code err} when something failed at run time, 2 and the usage line for bad arguments;
+ *       never a stack trace ("When things go wrong").</li>
  * </ol>
  * Text is UTF-8 everywhere, and you say so every time ("Text is bytes: say UTF-8").
  */
@@ -42,7 +45,10 @@ public final class Client {
 
     // tag::main[]
     public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.in, System.out, System.err));
+        // Text goes out as UTF-8 too, whatever charset the platform gives System.out and System.err.
+        var out = new PrintStream(System.out, true, UTF_8);
+        var err = new PrintStream(System.err, true, UTF_8);
+        System.exit(run(args, System.in, out, err));
     }
 
     /** The program, with the default read timeout. */
@@ -52,9 +58,21 @@ public final class Client {
     // end::main[]
 
     /**
-     * The program; returns its exit code. Fewer than two arguments: print {@code Usage: client <ip> <port>} on
-     * {@code err} and return 1. Otherwise read one line from {@code in}, {@link #exchange} it (with
-     * {@link #CONNECT_TIMEOUT} and {@code readTimeout}) and print {@code from server: <text>} on {@code out}.
+     * The program; returns its exit code. {@code <ip>} is an IP address or a host name.
+     * <ul>
+     *   <li><b>2</b>, a usage error, found before anything else: fewer than two arguments, or a port that is not a
+     *       whole number from 1 to 65535. Print a line containing {@code Usage: client <ip> <port>} on {@code err},
+     *       nothing on {@code out}.</li>
+     *   <li><b>0</b>: read one line from {@code in} as UTF-8 (input that ends before any line: an empty text),
+     *       {@link #exchange} it with {@link #CONNECT_TIMEOUT} and {@code readTimeout}, and print
+     *       {@code from server: <text>} on {@code out}.</li>
+     *   <li><b>1</b>, a failure at run time: the line does not fit in a frame (it is input, not an argument),
+     *       {@code in} cannot be read, the host is unknown, the connection is refused, connecting or waiting for the
+     *       reply times out, the server closes or resets the connection before its whole frame came. Print ONE
+     *       plain line on {@code err} saying what happened (with {@code <ip>:<port>} when the connection is
+     *       refused, the host when it is unknown, how many bytes came when the reply ends early), nothing on
+     *       {@code out}, never a stack trace.</li>
+     * </ul>
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Duration readTimeout)
             throws Exception {
@@ -69,7 +87,7 @@ public final class Client {
         throw new UnsupportedOperationException("TODO: text's UTF-8 bytes, padded with NULs to 128");
     }
 
-    /** The text of a frame: its bytes up to the first NUL (or all of them), decoded as UTF-8. */
+    /** The text of a frame: its bytes up to the first NUL (all of them if there is none), decoded as UTF-8. */
     static String text(byte[] frame) {
         throw new UnsupportedOperationException("TODO: decode the bytes before the first NUL");
     }
@@ -83,9 +101,11 @@ public final class Client {
     }
 
     /**
-     * Connects to {@code host:port}, sends {@code text} as one frame, reads one frame and returns its text.
-     * Gives up connecting after {@code connectTimeout} and waiting for bytes after {@code readTimeout}. A text that
-     * does not fit is refused before anything is sent. Closes the socket whatever happens.
+     * Connects to {@code host:port}, sends {@code text} as one frame, reads one frame and returns its text. A text
+     * that does not fit is refused with {@link #frame}'s exception before connecting: nothing is sent. Gives up
+     * connecting after {@code connectTimeout}, and waiting for bytes after {@code readTimeout}, with a
+     * {@link java.net.SocketTimeoutException}; other failures are the {@link IOException} they raise (refused, unknown
+     * host, {@link #readFrame}'s {@link java.io.EOFException}, a reset). Closes the socket whatever happens.
      */
     static String exchange(String host, int port, String text, Duration connectTimeout, Duration readTimeout)
             throws IOException {

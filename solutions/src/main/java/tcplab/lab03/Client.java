@@ -7,7 +7,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -34,10 +33,16 @@ public final class Client {
     /** How long {@link #main} waits for the reply. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
+    /** What a usage error prints (exit code 2). */
+    static final String USAGE = "Usage: client <ip> <port>";
+
     private Client() {}
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.in, System.out, System.err));
+        // Text goes out as UTF-8 too, whatever charset the platform gives System.out and System.err.
+        var out = new PrintStream(System.out, true, UTF_8);
+        var err = new PrintStream(System.err, true, UTF_8);
+        System.exit(run(args, System.in, out, err));
     }
 
     /** The program, with the default read timeout. */
@@ -45,18 +50,21 @@ public final class Client {
         return run(args, in, out, err, READ_TIMEOUT);
     }
 
-    /** The program; returns its exit code. Every failure is one plain line on {@code err} and exit code 1. */
+    /**
+     * The program; returns its exit code, by the kit's convention: 2 and the usage line for a missing or malformed
+     * argument, 1 and one plain line on {@code err} for a failure at run time, 0 when the reply was printed.
+     */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Duration readTimeout)
             throws Exception {
         if (args.length < 2) {
-            err.println("Usage: client <ip> <port>");
-            return 1;
+            err.println(USAGE);
+            return 2;
         }
         String host = args[0];
         int port = parsePort(args[1]);
-        if (port < 0) {
-            err.println("client: not a port number: " + args[1] + " (expected 1 to 65535)");
-            return 1;
+        if (port == 0) {
+            err.println(USAGE + "  (<port> is a whole number from 1 to 65535, not \"" + args[1] + "\")");
+            return 2;
         }
         String line;
         try {
@@ -82,9 +90,7 @@ public final class Client {
             err.println("client: unknown host: " + host);
         } catch (SocketTimeoutException e) {
             err.println("client: " + where + ": gave up waiting (" + e.getMessage() + ")");
-        } catch (EOFException e) {
-            err.println("client: " + where + ": " + e.getMessage());
-        } catch (IOException e) {
+        } catch (IOException e) { // readFrame's EOFException ("ended after 50 of 128 bytes"), a reset, ...
             err.println("client: " + where + ": " + e.getMessage());
         }
         return 1;
@@ -100,7 +106,7 @@ public final class Client {
         return Arrays.copyOf(utf8, FRAME_SIZE);
     }
 
-    /** The text of a frame: its bytes up to the first NUL, decoded as UTF-8. */
+    /** The text of a frame: its bytes up to the first NUL (all 128 if there is none), decoded as UTF-8. */
     static String text(byte[] frame) {
         int end = 0;
         while (end < frame.length && frame[end] != 0) {
@@ -126,19 +132,19 @@ public final class Client {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), millis(connectTimeout));
             socket.setSoTimeout(millis(readTimeout));
-            OutputStream out = socket.getOutputStream();
-            out.write(request);
-            out.flush();
+            // A socket's own stream has no buffer: write hands the bytes to the kernel, nothing to flush.
+            socket.getOutputStream().write(request);
             return text(readFrame(socket.getInputStream()));
         }
     }
 
+    /** The port {@code s} names, or 0 (which no server can listen on) when it is not a port number. */
     private static int parsePort(String s) {
         try {
             int port = Integer.parseInt(s);
-            return port >= 1 && port <= 65535 ? port : -1;
+            return port >= 1 && port <= 65535 ? port : 0;
         } catch (NumberFormatException e) {
-            return -1;
+            return 0;
         }
     }
 
