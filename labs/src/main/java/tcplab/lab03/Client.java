@@ -51,9 +51,9 @@ public final class Client {
         System.exit(run(args, System.in, out, err));
     }
 
-    /** The program, with the default read timeout. */
+    /** The program, with the default time limits. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        return run(args, in, out, err, READ_TIMEOUT);
+        return run(args, in, out, err, CONNECT_TIMEOUT, READ_TIMEOUT);
     }
     // end::main[]
 
@@ -64,7 +64,7 @@ public final class Client {
      *       whole number from 1 to 65535. Print a line containing {@code Usage: client <ip> <port>} on {@code err},
      *       nothing on {@code out}.</li>
      *   <li><b>0</b>: read one line from {@code in} as UTF-8 (input that ends before any line: an empty text),
-     *       {@link #exchange} it with {@link #CONNECT_TIMEOUT} and {@code readTimeout}, and print
+     *       {@link #exchange} it with {@code connectTimeout} and {@code readTimeout}, and print
      *       {@code from server: <text>} on {@code out}.</li>
      *   <li><b>1</b>, a failure at run time: the line does not fit in a frame (it is input, not an argument),
      *       {@code in} cannot be read, the host is unknown, the connection is refused, connecting or waiting for the
@@ -74,8 +74,8 @@ public final class Client {
      *       {@code out}, never a stack trace.</li>
      * </ul>
      */
-    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Duration readTimeout)
-            throws Exception {
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Duration connectTimeout,
+            Duration readTimeout) throws Exception {
         throw new UnsupportedOperationException("TODO: usage line, read one line (UTF-8), exchange it, print");
     }
 

@@ -868,29 +868,32 @@ class ClientChecks {
     @Test
     @Order(19)
     @Hint("The server's backlog is full, so no handshake with it can complete, and the program must give up after "
-            + "CONNECT_TIMEOUT (5 s): it passes CONNECT_TIMEOUT to exchange as the connect timeout, and its "
-            + "readTimeout (0.2 s here) as the read timeout. One plain line on err, nothing on out, return 1. Likely "
-            + "causes: readTimeout passed for both, or the two swapped, so the program gives up connecting after "
-            + "0.2 s; no connect timeout at all (about two minutes). Lesson: \"When nobody answers\".")
-    void a_server_whose_backlog_is_full_makes_the_program_give_up_connecting_after_5_seconds() throws IOException {
-        Duration readTimeout = Duration.ofMillis(200);
+            + "the connectTimeout run is given (0.3 s here; main gives CONNECT_TIMEOUT), not after its readTimeout "
+            + "(20 s here): run passes connectTimeout to exchange as the connect timeout, and readTimeout as the read "
+            + "timeout. One plain line on err, nothing on out, return 1. Likely causes: readTimeout passed for both, "
+            + "or the two swapped; CONNECT_TIMEOUT or a number of your own instead of connectTimeout; no connect "
+            + "timeout at all (about two minutes). Lesson: \"When nobody answers\".")
+    void a_server_whose_backlog_is_full_makes_the_program_give_up_connecting_after_its_connect_timeout()
+            throws IOException {
+        Duration connectTimeout = Duration.ofMillis(300);
+        Duration readTimeout = Duration.ofSeconds(20);
+        Duration limit = Duration.ofSeconds(6);
         try (var full = FullBacklog.open()) {
             String doing = "typed \"hello\" into your client, connected to a server whose backlog is full (your "
-                    + "read timeout: 0.2 s; CONNECT_TIMEOUT: " + LabCode.seconds(Client.CONNECT_TIMEOUT) + ")";
+                    + "connect timeout: 0.3 s; read timeout: 20 s)";
             long start = System.nanoTime();
-            ProgramRun run = runToFailure(doing, client(readTimeout), Client.CONNECT_TIMEOUT.plusSeconds(5),
+            ProgramRun run = runToFailure(doing, client(connectTimeout, readTimeout), limit,
                     new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)), "\"hello\\n\"", full, null,
                     RUN_FAILURE_ADVICE, HOST, String.valueOf(full.port()));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             expectPlainFailure(doing, run, null, "one line saying the connection timed out");
-            if (took.compareTo(Client.CONNECT_TIMEOUT) < 0) {
+            if (took.compareTo(connectTimeout) < 0) {
                 throw CheckFailed.when(doing)
-                        .expected("your client to try for " + LabCode.seconds(Client.CONNECT_TIMEOUT)
-                                + " (CONNECT_TIMEOUT) before it gives up connecting")
-                        .got("it gave up before the " + LabCode.seconds(Client.CONNECT_TIMEOUT) + " were up:\n"
-                                + describe(run))
-                        .next("Client.run: exchange(host, port, line, CONNECT_TIMEOUT, readTimeout): the connect "
-                                + "timeout comes first and is CONNECT_TIMEOUT; readTimeout is for the reply only.")
+                        .expected("your client to try for 0.3 s (the connectTimeout run was given) before it gives "
+                                + "up connecting")
+                        .got("it gave up after " + took.toMillis() + " ms:\n" + describe(run))
+                        .next("Client.run: exchange(host, port, line, connectTimeout, readTimeout): the connect "
+                                + "timeout comes first; a timeout of your own in its place.")
                         .build();
             }
         }
@@ -981,7 +984,11 @@ class ClientChecks {
 
     /** The learner's program with the given read timeout. */
     private static Program client(Duration readTimeout) {
-        return (args, in, out, err) -> Client.run(args, in, out, err, readTimeout);
+        return client(Client.CONNECT_TIMEOUT, readTimeout);
+    }
+
+    private static Program client(Duration connectTimeout, Duration readTimeout) {
+        return (args, in, out, err) -> Client.run(args, in, out, err, connectTimeout, readTimeout);
     }
 
     /** A server that does what the source's server does: read one frame, answer with its text + " *_*". */

@@ -45,17 +45,17 @@ public final class Client {
         System.exit(run(args, System.in, out, err));
     }
 
-    /** The program, with the default read timeout. */
+    /** The program, with the default time limits. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        return run(args, in, out, err, READ_TIMEOUT);
+        return run(args, in, out, err, CONNECT_TIMEOUT, READ_TIMEOUT);
     }
 
     /**
      * The program; returns its exit code, by the kit's convention: 2 and the usage line for a missing or malformed
      * argument, 1 and one plain line on {@code err} for a failure at run time, 0 when the reply was printed.
      */
-    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Duration readTimeout)
-            throws Exception {
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Duration connectTimeout,
+            Duration readTimeout) throws Exception {
         if (args.length < 2) {
             err.println(USAGE);
             return 2;
@@ -79,7 +79,7 @@ public final class Client {
         }
         String where = host + ":" + port;
         try {
-            String reply = exchange(host, port, line, CONNECT_TIMEOUT, readTimeout);
+            String reply = exchange(host, port, line, connectTimeout, readTimeout);
             out.println("from server: " + reply);
             return 0;
         } catch (IllegalArgumentException tooLong) {

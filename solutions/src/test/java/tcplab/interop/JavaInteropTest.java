@@ -143,7 +143,7 @@ class JavaInteropTest {
         var in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         Callable<Integer> run = () -> Client.run(new String[] {"127.0.0.1", String.valueOf(port)}, in,
                 new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), LIMIT);
+                new PrintStream(err, true, StandardCharsets.UTF_8), LIMIT, LIMIT);
         return new Run(threads.submit(run), out, err);
     }
 

@@ -113,7 +113,7 @@ class NcInteropTest {
             Future<Integer> client = threads.submit(() -> Client.run(
                     new String[] {"127.0.0.1", String.valueOf(server.port)}, in,
                     new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), LIMIT));
+                    new PrintStream(err, true, StandardCharsets.UTF_8), LIMIT, LIMIT));
             int code = await(client, "the Java client");
             String stdout = out.toString(StandardCharsets.UTF_8);
             String stderr = err.toString(StandardCharsets.UTF_8);
