@@ -234,11 +234,15 @@ class StreamVersusDatagramChecks {
                         && sum > expected.stream().mapToInt(Integer::intValue).sum()) {
                     next = "every size you recorded is the buffer's length, " + bufferSize + ": record n, the "
                             + "number of bytes in.read(buffer) returned, not buffer.length";
-                } else if (sum != expected.stream().mapToInt(Integer::intValue).sum()) {
+                } else if (sum < expected.stream().mapToInt(Integer::intValue).sum()) {
                     next = "your sizes add up to " + sum + " bytes, but the kit sent "
                             + expected.stream().mapToInt(Integer::intValue).sum()
                             + ": keep reading in a loop until read returns -1 (not just once), and add what each "
                             + "read returned";
+                } else if (sum > expected.stream().mapToInt(Integer::intValue).sum()) {
+                    next = "your sizes add up to " + sum + " bytes, more than the "
+                            + expected.stream().mapToInt(Integer::intValue).sum() + " the kit sent: add exactly "
+                            + "what each in.read(buffer) returned, once per read, and nothing else";
                 } else {
                     next = "read with a buffer of exactly bufferSize bytes, and record the value each "
                             + "in.read(buffer) call returned (not the buffer's length)";
