@@ -60,17 +60,42 @@ public final class Inspector {
     private static final String[] TCP_STATES = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
         "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"};
 
+    /**
+     * Set by {@link #pretendingUnavailable} for the thread of a check and the threads it starts (the learner's
+     * code runs on one of those), so that the branch a lab takes on a system without /proc is graded on Linux too.
+     */
+    private static final InheritableThreadLocal<Boolean> PRETENDING = new InheritableThreadLocal<>();
+
     private Inspector() {}
 
     /** True where the kernel's tables can be read (Linux). */
     public static boolean available() {
-        return Files.isReadable(Path.of("/proc/net/tcp")) && Files.isDirectory(Path.of("/proc/self/fd"));
+        return !Boolean.TRUE.equals(PRETENDING.get())
+                && Files.isReadable(Path.of("/proc/net/tcp")) && Files.isDirectory(Path.of("/proc/self/fd"));
     }
 
     /** What to tell a learner on a system where the inspector cannot look. */
     public static String unavailableReason() {
+        if (Boolean.TRUE.equals(PRETENDING.get())) {
+            return "the check switched the socket inspector off, as on a system without /proc";
+        }
         return "the socket inspector reads /proc, which only Linux has; on " + System.getProperty("os.name")
                 + " use `lsof -i -P` or `netstat -an` to see the same";
+    }
+
+    /**
+     * Runs {@code code} as if on a system without /proc: on this thread and on every thread it starts meanwhile,
+     * {@link #available()} is false and the methods that read the kernel's tables find nothing. For a check of
+     * what a lab does where the inspector cannot look.
+     */
+    public static <T> T pretendingUnavailable(java.util.concurrent.Callable<T> code) throws Exception {
+        Boolean was = PRETENDING.get();
+        PRETENDING.set(true);
+        try {
+            return code.call();
+        } finally {
+            PRETENDING.set(was);
+        }
     }
 
     /** This process's open socket descriptors, lowest first. */
@@ -202,6 +227,9 @@ public final class Inspector {
 
     private static List<Row> read(String file, String protocol, boolean tcp) {
         var rows = new ArrayList<Row>();
+        if (Boolean.TRUE.equals(PRETENDING.get())) {
+            return rows;
+        }
         try {
             List<String> lines = Files.readAllLines(Path.of(file));
             for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {

@@ -50,7 +50,9 @@ public final class StreamVersusDatagram {
      * Client side: a {@link Socket} that connects to that address and port. Then accept the connection, close the
      * listening socket (the connection lives on without it), and return both connected ends.
      *
-     * @param timeout how long connect and accept may wait before giving up
+     * @param timeout how long connect and accept may each wait before giving up with a SocketTimeoutException.
+     *     In the right order neither waits: the timeout is there so that a mistake (accept before connect) ends
+     *     with an exception instead of a program that hangs.
      */
     public static Connection openLoopback(Duration timeout) throws IOException {
         throw new UnsupportedOperationException("TODO: listen on 127.0.0.1 port 0, connect to it, accept, "
@@ -87,7 +89,8 @@ public final class StreamVersusDatagram {
      * Receives {@code count} datagrams on {@code socket} and returns each one's bytes, exactly as long as the
      * datagram that was sent (an empty datagram gives an empty array).
      *
-     * @param timeout how long to wait for each datagram before giving up
+     * @param timeout how long to wait for each datagram, counted from the moment this method asks for it
+     * @throws java.net.SocketTimeoutException if a datagram has not come within {@code timeout}
      */
     public static List<byte[]> receiveDatagrams(DatagramSocket socket, int count, Duration timeout)
             throws IOException {

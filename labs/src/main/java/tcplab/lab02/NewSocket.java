@@ -44,18 +44,21 @@ public final class NewSocket {
 
     /**
      * The program. Arguments: {@code <domain> <type>}, e.g. {@code inet stream} ({@link Domain#parse} and
-     * {@link Type#parse} read them).
+     * {@link Type#parse} read them). Its exit codes are the kit's, the same in every lab (lesson 02, "Exit codes").
      *
      * <ul>
      *   <li>Opens the socket with {@link #open} and, while it is open, prints to {@code out}
      *       {@code sockfd = N}, where N is the descriptor number the kernel gave it: on Linux
      *       {@code tcplab.kit.Inspector} finds it (take {@code Inspector.descriptors()} before opening and
-     *       {@code Inspector.openedSince(before)} after). Where the inspector is not available, print one line
-     *       that starts with {@code sockfd:} and says the JDK hides the number instead.</li>
+     *       {@code Inspector.openedSince(before)} after). Where {@code Inspector.available()} is false, print one
+     *       line that starts with {@code sockfd:} and says the JDK hides the number instead.</li>
      *   <li>Then one line {@code type = X}, where X is the channel's kind ({@code SocketChannel} or
      *       {@code DatagramChannel}), then closes the socket and returns 0.</li>
-     *   <li>Wrong number of arguments or an unknown word: a usage line on {@code err}, return 2.</li>
-     *   <li>A pair Java cannot open: {@code fail to socket: <why>} on {@code err} (no stack trace), return 1.</li>
+     *   <li>Not exactly two arguments, or a word {@code parse} rejects: nothing on {@code out}, a line containing
+     *       {@code Usage: NewSocket <domain> <type>} on {@code err}, return 2.</li>
+     *   <li>A socket that cannot be opened (a pair Java cannot open, or the system says no): nothing on
+     *       {@code out}, one line on {@code err}: {@code fail to socket: } and the message of the exception (no
+     *       stack trace), return 1.</li>
      * </ul>
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws Exception {

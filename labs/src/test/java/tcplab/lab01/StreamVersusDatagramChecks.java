@@ -43,8 +43,9 @@ class StreamVersusDatagramChecks {
             accept() called before connect() (in one thread it waits for a client that has not come yet: connect
             first, the kernel finishes the handshake into the listener's queue); the listener never closed (it
             stays in LISTEN: put it in a try-with-resources); a try-with-resources that also closes the sockets you
-            return; `client` and `server` mixed up with other sockets. See "The server's call flow" and "The
-            client's call flow".""")
+            return; `client` and `server` mixed up with other sockets; a listener bound to "localhost" or the host's
+            name, which may resolve to ::1 or another address, instead of 127.0.0.1. See "The server's call flow" and
+            "The client's call flow".""")
     void a_loopback_connection_joins_a_client_to_a_server() throws Exception {
         // openLoopback gets less time than the check gives it, so a connect or accept that waits in vain ends
         // with its own SocketTimeoutException, which says more than "still running".
@@ -76,6 +77,12 @@ class StreamVersusDatagramChecks {
         try (connection) {
             Socket client = connection.client();
             Socket server = connection.server();
+            // Read the kernel's table right away: a listener left open and unreferenced could be closed by the
+            // garbage collector while the check goes on, and the leak would go unseen.
+            List<String> listening = Inspector.available() && server.getLocalPort() > 0
+                    ? Inspector.tcp().stream().filter(r -> r.local().getPort() == server.getLocalPort()
+                            && r.state().equals("LISTEN")).map(Inspector.Row::toString).toList()
+                    : List.of();
             if (!client.isConnected() || client.isClosed() || !server.isConnected() || server.isClosed()) {
                 throw CheckFailed.when(doing)
                         .expected("both sockets connected and still open")
@@ -84,8 +91,7 @@ class StreamVersusDatagramChecks {
                                 + "should be closed.")
                         .build();
             }
-            if (client.getPort() != server.getLocalPort() || server.getPort() != client.getLocalPort()
-                    || !client.getInetAddress().isLoopbackAddress()) {
+            if (client.getPort() != server.getLocalPort() || server.getPort() != client.getLocalPort()) {
                 throw CheckFailed.when(doing)
                         .expected("the two ends of ONE loopback connection: the client's remote port is the "
                                 + "server's local port, and the other way round")
@@ -94,18 +100,38 @@ class StreamVersusDatagramChecks {
                                 + "`server`, and connect to 127.0.0.1 at the listener's port")
                         .build();
             }
-            bytesCrossBothWays(doing, client, server);
-            if (Inspector.available() && Inspector.tcpStatesAt(server.getLocalPort()).contains("LISTEN")) {
+            InetAddress ipv4Loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            if (!ipv4Loopback.equals(client.getInetAddress()) || !ipv4Loopback.equals(server.getLocalAddress())) {
+                throw CheckFailed.when(doing)
+                        .expected("a connection to 127.0.0.1, the IPv4 loopback address the listener was bound to")
+                        .got("client " + ends(client) + "\nserver " + ends(server))
+                        .next("bind the ServerSocket to 127.0.0.1 (InetAddress.getLoopbackAddress()), not to "
+                                + "\"localhost\" or the host's name, which can resolve to ::1 or to another "
+                                + "address, and connect the client to the listener's own address and port")
+                        .build();
+            }
+            int[] ephemeral = Wire01.ephemeralPorts();
+            if (ephemeral != null && (server.getLocalPort() < ephemeral[0] || server.getLocalPort() > ephemeral[1])) {
+                throw CheckFailed.when(doing)
+                        .expected("a listener at a port the system picked: port 0 asks for one of its ephemeral "
+                                + "ports, here " + ephemeral[0] + " to " + ephemeral[1])
+                        .got("the listener was at port " + server.getLocalPort() + ", a port the system does not "
+                                + "pick by itself")
+                        .next("bind to port 0 rather than a port of your own: a fixed port can be in use already, "
+                                + "and then openLoopback fails with \"Address already in use\"")
+                        .build();
+            }
+            if (!listening.isEmpty()) {
                 throw CheckFailed.when(doing)
                         .expected("the listening socket closed once it had accepted (the connection lives on "
                                 + "without it)")
                         .got("the kernel still lists a socket in LISTEN on port " + server.getLocalPort() + ": "
-                                + Inspector.tcpRowsFor(server.getLocalPort()).stream()
-                                        .filter(r -> r.state().equals("LISTEN")).toList())
+                                + listening)
                         .next("close the ServerSocket after accept(), e.g. with try-with-resources around it. "
                                 + "See \"The server's call flow\".")
                         .build();
             }
+            bytesCrossBothWays(doing, client, server);
         }
     }
 
@@ -208,11 +234,15 @@ class StreamVersusDatagramChecks {
                         && sum > expected.stream().mapToInt(Integer::intValue).sum()) {
                     next = "every size you recorded is the buffer's length, " + bufferSize + ": record n, the "
                             + "number of bytes in.read(buffer) returned, not buffer.length";
-                } else if (sum != expected.stream().mapToInt(Integer::intValue).sum()) {
+                } else if (sum < expected.stream().mapToInt(Integer::intValue).sum()) {
                     next = "your sizes add up to " + sum + " bytes, but the kit sent "
                             + expected.stream().mapToInt(Integer::intValue).sum()
                             + ": keep reading in a loop until read returns -1 (not just once), and add what each "
                             + "read returned";
+                } else if (sum > expected.stream().mapToInt(Integer::intValue).sum()) {
+                    next = "your sizes add up to " + sum + " bytes, more than the "
+                            + expected.stream().mapToInt(Integer::intValue).sum() + " the kit sent: add exactly "
+                            + "what each in.read(buffer) returned, once per read, and nothing else";
                 } else {
                     next = "read with a buffer of exactly bufferSize bytes, and record the value each "
                             + "in.read(buffer) call returned (not the buffer's length)";
@@ -411,6 +441,124 @@ class StreamVersusDatagramChecks {
                         .next(nextForDatagram(sent, got, wrong))
                         .build();
             }
+        }
+    }
+
+    /** The timeout of the first run: nothing comes, and the learner's code must give up soon after it. */
+    private static final Duration SHORT_WAIT = Duration.ofMillis(200);
+    /** Well above SHORT_WAIT for a busy machine, and well below LONG_WAIT: no fixed timeout passes both runs. */
+    private static final Duration SHORT_WAIT_AT_MOST = Duration.ofMillis(1100);
+    /** The timeout of the second run, in which the first datagram comes late (but in time) and the second never. */
+    private static final Duration LONG_WAIT = Duration.ofMillis(1300);
+    /** How long the kit keeps the first datagram back: most of LONG_WAIT, so one deadline for both runs out. */
+    private static final Duration STALL = Duration.ofMillis(700);
+
+    @Test
+    @Order(7)
+    @Hint("""
+            receiveDatagrams waits for each datagram at most the timeout it is given, then lets the
+            java.net.SocketTimeoutException out: socket.setSoTimeout((int) timeout.toMillis()) before the loop does
+            both (receive() throws it). Likely causes: no setSoTimeout (receive() waits forever for a datagram that
+            never comes); a timeout of your own, such as setSoTimeout(1000), instead of the one passed in; one
+            deadline for all the datagrams together (the timeout is for each one); the exception caught and a
+            shorter list returned. See "A datagram keeps its edges".""")
+    void receiving_a_datagram_gives_up_after_the_timeout_it_was_given() throws Exception {
+        // Nothing comes: the learner's code must give up after SHORT_WAIT, not wait forever nor for a timeout of
+        // its own of a second or more.
+        // A plain socket here: were the learner's code stuck, the check would name the learner's line, not the
+        // receive() of a socket of the check's own.
+        String doing = "sent no datagram and called receiveDatagrams(socket, 1, " + LabCode.seconds(SHORT_WAIT) + ")";
+        try (var yours = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            long start = System.nanoTime();
+            long[] ended = new long[1];
+            var outcome = LabCode.outcome(doing, LIMIT, () -> {
+                try {
+                    return StreamVersusDatagram.receiveDatagrams(yours, 1, SHORT_WAIT);
+                } finally {
+                    ended[0] = System.nanoTime();
+                }
+            }, yours);
+            mustTimeOut(doing, outcome, 1);
+            long waited = ended[0] - start;
+            if (waited < SHORT_WAIT.toNanos() * 9 / 10 || waited > SHORT_WAIT_AT_MOST.toNanos()) {
+                boolean early = waited < SHORT_WAIT.toNanos();
+                throw CheckFailed.when(doing)
+                        .expected("a SocketTimeoutException once " + LabCode.seconds(SHORT_WAIT) + " had passed")
+                        .got("a SocketTimeoutException " + (early ? "before " + LabCode.seconds(SHORT_WAIT)
+                                : "more than " + LabCode.seconds(SHORT_WAIT_AT_MOST)) + " after your code asked for "
+                                + "the datagram")
+                        .next("wait as long as the timeout passed in, no " + (early ? "less" : "more") + ": a "
+                                + "timeout of your own? Use socket.setSoTimeout((int) timeout.toMillis())")
+                        .build();
+            }
+        }
+
+        // The first datagram comes STALL after the learner's code asks for it, the second never: the wait for the
+        // second must last the whole LONG_WAIT of its own, not what is left of one deadline for both.
+        doing = "called receiveDatagrams(socket, 2, " + LabCode.seconds(LONG_WAIT) + "), sent one datagram "
+                + LabCode.seconds(STALL) + " after your code asked for it, and no second one";
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (var yours = new Wire01.TimedDatagramSocket();
+             var kit = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            byte[] first = utf8("late, but in time");
+            var sender = new Thread(() -> {
+                try {
+                    if (yours.awaitFirstReceive(LIMIT)) {
+                        Thread.sleep(STALL.toMillis());   // the stall is the scenario, not a synchronisation
+                        kit.send(new DatagramPacket(first, first.length, yours.getLocalSocketAddress()));
+                    }
+                } catch (IOException | InterruptedException checkOver) {
+                    // The check ended first and closed the sockets: there is no one left to send to.
+                }
+            }, "kit-datagram-sender");
+            sender.setDaemon(true);
+            sender.start();
+            long start = System.nanoTime();
+            long[] ended = new long[1];
+            var outcome = LabCode.outcome(doing, LIMIT.plus(STALL).plus(LONG_WAIT), () -> {
+                try {
+                    return StreamVersusDatagram.receiveDatagrams(yours, 2, LONG_WAIT);
+                } finally {
+                    ended[0] = System.nanoTime();
+                }
+            }, yours, kit);
+            sender.join(LIMIT.toMillis());
+            mustTimeOut(doing, outcome, 2);
+            int waitingFor = yours.datagramsReceived() + 1;
+            long waited = ended[0] - yours.lastReceivedOr(start);
+            if (waited < LONG_WAIT.toNanos() * 9 / 10) {
+                throw CheckFailed.when(doing)
+                        .expected("datagram 1 received, then a SocketTimeoutException once datagram 2 had been "
+                                + "awaited for " + LabCode.seconds(LONG_WAIT))
+                        .got("a SocketTimeoutException while your code waited for datagram " + waitingFor + ", before "
+                                + LabCode.seconds(LONG_WAIT) + " had passed")
+                        .next(waitingFor == 1
+                                ? "a timeout of your own, shorter than the one passed in? Use "
+                                        + "socket.setSoTimeout((int) timeout.toMillis())"
+                                : "the timeout is for each datagram: datagram 1 came after " + LabCode.seconds(STALL)
+                                        + ", and datagram 2 then had " + LabCode.seconds(LONG_WAIT) + " of its own. "
+                                        + "Likely causes: one deadline for all the datagrams together, or a timeout "
+                                        + "of your own, shorter than the one passed in")
+                        .build();
+            }
+        }
+    }
+
+    /** The learner's code must have given up with a SocketTimeoutException, not returned nor thrown another. */
+    private static void mustTimeOut(String doing, LabCode.Outcome<List<byte[]>> outcome, int count) {
+        if (!outcome.threw()) {
+            List<byte[]> got = outcome.value();
+            throw CheckFailed.when(doing)
+                    .expected("a SocketTimeoutException: " + count + (count == 1 ? " datagram was" : " datagrams were")
+                            + " asked for, and not all came")
+                    .got("receiveDatagrams returned " + (got == null ? "null" : got.isEmpty() ? "an empty list"
+                            : got.size() + " datagram(s) of " + lengths(got) + " bytes"))
+                    .next("let the SocketTimeoutException of receive() out of receiveDatagrams: a list shorter than "
+                            + "count (or with empty entries) reads like datagrams that came")
+                    .build();
+        }
+        if (!(outcome.thrown() instanceof SocketTimeoutException)) {
+            throw LabCode.threw(doing, outcome.thrown());
         }
     }
 

@@ -64,6 +64,21 @@ final class Wire01 {
         }
     }
 
+    /**
+     * The range the system picks a port from when a socket binds to port 0, as {@code [lowest, highest]}, or null
+     * where it cannot be read (only Linux shows it, in /proc).
+     */
+    static int[] ephemeralPorts() {
+        try {
+            // Line by line: under gVisor, Files.readString of this file (size 0) returns its first byte only.
+            String[] range = java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+                    "/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
+            return new int[] {Integer.parseInt(range[0]), Integer.parseInt(range[1])};
+        } catch (IOException | RuntimeException unknown) {
+            return null;
+        }
+    }
+
     /** Polls the kernel's count of unread bytes (FIONREAD, Java's available()) until {@code count} are there. */
     static void waitUntilBuffered(Socket socket, int count, Transcript wire) throws IOException {
         long deadline = System.nanoTime() + LIMIT.toNanos();
@@ -142,6 +157,46 @@ final class Wire01 {
         /** How many reads have reported the end of the stream so far. */
         int ends() {
             return ends;
+        }
+    }
+
+    /**
+     * The check's datagram socket handed to the learner's code: a real socket bound to loopback that notes when each
+     * receive() call began and when it returned with a datagram, so that a check can tell how long the learner's
+     * code waited for the datagram that never came, however long the ones before it took.
+     */
+    static final class TimedDatagramSocket extends java.net.DatagramSocket {
+        private final java.util.List<Long> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.CountDownLatch firstReceive = new java.util.concurrent.CountDownLatch(1);
+
+        TimedDatagramSocket() throws java.net.SocketException {
+            super(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+
+        @Override
+        public void receive(java.net.DatagramPacket p) throws IOException {
+            firstReceive.countDown();
+            try {
+                super.receive(p);
+            } catch (IOException e) {
+                throw hide(e);
+            }
+            received.add(System.nanoTime());
+        }
+
+        /** Waits until the learner's code first calls receive(); false if it has not within {@code limit}. */
+        boolean awaitFirstReceive(Duration limit) throws InterruptedException {
+            return firstReceive.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** How many receive() calls returned a datagram. */
+        int datagramsReceived() {
+            return received.size();
+        }
+
+        /** When the last datagram was handed to the learner's code, or {@code otherwise} if none was. */
+        long lastReceivedOr(long otherwise) {
+            return received.isEmpty() ? otherwise : received.get(received.size() - 1);
         }
     }
 

@@ -253,42 +253,159 @@ class NewSocketChecks {
     @Test
     @Order(7)
     @Hint("""
-            With a wrong number of arguments or a word that Domain.parse / Type.parse reject, print a line starting
-            with "Usage:" on err and return 2. When open() refuses the pair, print "fail to socket: " and the
-            message on err and return 1, like C's perror and exit(1). Likely causes: a stack trace
-            (e.printStackTrace, or an exception let out of run) instead of one line; return 0 after the failure (a
-            script would believe it worked); exit code 1 for a usage error. See "The program: sockfd = N" and
-            "Errors: -1 and errno, or an exception".""")
-    void the_program_explains_bad_arguments_and_sockets_it_cannot_open() {
-        for (String[] args : List.of(new String[0], new String[] {"inet"}, new String[] {"inet", "banana"},
-                new String[] {"bluetooth", "stream"})) {
-            ProgramRun run = ProgramRun.of(NewSocket::run, LIMIT, "", args);
-            boolean usage = run.err().lines().anyMatch(l -> l.strip().toLowerCase(Locale.ROOT).startsWith("usage"));
-            if (run.exitCode() != 2 || !usage || run.hasStackTrace() || run.out().contains("sockfd")) {
-                throw CheckFailed.when("ran the program with arguments " + List.of(args))
-                        .expected("a line starting with \"Usage:\" on stderr, nothing opened, exit code 2")
-                        .got(describe(run))
-                        .next(usage && !run.hasStackTrace() && !run.out().contains("sockfd")
-                                ? "return 2 after the usage: 2 is for bad arguments, 1 for a socket that could not "
-                                        + "be opened, so a script can tell them apart"
-                                : "check args.length first; catch the IllegalArgumentException of Domain.parse / "
-                                        + "Type.parse and print the usage instead")
+            Where Inspector.available() is false (macOS, Windows: no /proc), there is no number to find: print one
+            line that starts with "sockfd:" and says that the JDK hides the number, then the "type = ..." line, and
+            return 0. The check switches the inspector off to try this on Linux too. Likely causes: no test of
+            Inspector.available(), so Inspector.openedSince(before) is empty and get(size - 1) throws; a made-up
+            number such as "sockfd = -1". See "The program: sockfd = N".""")
+    void without_the_inspector_the_program_says_the_number_is_hidden() throws Exception {
+        String doing = "switched the socket inspector off (Inspector.available() is false, as on macOS) and ran the "
+                + "program with arguments [inet, stream]";
+        Probe02.Run run = Inspector.pretendingUnavailable(() -> Probe02.run(doing, LIMIT, "inet", "stream"));
+        String expected = "a line starting with \"sockfd:\" that says the JDK hides the number, then "
+                + "\"type = SocketChannel\", exit code 0";
+        if (run.thrown() != null) {
+            throw CheckFailed.when(doing)
+                    .expected(expected)
+                    .got(run.describe())
+                    .next(run.thrown() instanceof IndexOutOfBoundsException
+                            ? "without the inspector, Inspector.descriptors() and Inspector.openedSince(before) are "
+                                    + "empty, so the list has no last element: test Inspector.available() first, and "
+                                    + "print the \"sockfd:\" line when it is false"
+                            : "test Inspector.available() first; when it is false, print the \"sockfd:\" line "
+                                    + "instead of looking for the number")
+                    .cause(run.thrown())
+                    .build();
+        }
+        List<String> lines = run.out().lines().map(String::strip).toList();
+        int hidden = indexOf(lines, l -> l.startsWith("sockfd:"));
+        int type = indexOf(lines, l -> l.startsWith("type = SocketChannel"));
+        boolean madeUp = lines.stream().anyMatch(l -> l.startsWith("sockfd ="));
+        if (run.exitCode() != 0 || hidden < 0 || madeUp || type < hidden) {
+            throw CheckFailed.when(doing)
+                    .expected(expected)
+                    .got(run.describe())
+                    .next(madeUp ? "without the inspector there is no number to print: print a line such as "
+                                    + "\"sockfd: hidden by the JDK\" instead of \"sockfd = N\""
+                            : hidden < 0 ? "when Inspector.available() is false, print one line that starts with "
+                                    + "\"sockfd:\" and says that the JDK hides the number"
+                            : type < hidden ? "print \"type = SocketChannel\" (the kind of channel) after the "
+                                    + "\"sockfd:\" line"
+                            : "return 0: the socket was opened, which is all the program was asked to do")
+                    .build();
+        }
+    }
+
+    private static int indexOf(List<String> lines, java.util.function.Predicate<String> test) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (test.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    @Order(8)
+    @Hint("""
+            A usage error is exit code 2: when args.length != 2, or Domain.parse / Type.parse throw
+            IllegalArgumentException, print a line containing "Usage: NewSocket <domain> <type>" on err (not out),
+            print nothing on out, and return 2. Likely causes: `args.length < 2`, which lets a third argument through;
+            the usage printed on out; exit code 1, which the kit keeps for a socket that could not be opened; the
+            IllegalArgumentException let out of run (a stack trace). See "Exit codes".""")
+    void bad_arguments_get_the_usage_line_and_exit_code_2() {
+        for (String[] args : List.of(new String[0], new String[] {"inet"}, new String[] {"inet", "stream", "now"},
+                new String[] {"inet", "banana"}, new String[] {"bluetooth", "stream"})) {
+            String doing = "ran the program with arguments " + List.of(args);
+            Probe02.Run run = Probe02.run(doing, LIMIT, args);
+            boolean usageOnErr = run.err().lines().anyMatch(l -> l.contains(USAGE));
+            boolean usageOnOut = run.out().lines().anyMatch(l -> l.contains(USAGE));
+            if (run.thrown() != null || run.exitCode() != 2 || !usageOnErr || !run.out().isEmpty()
+                    || run.hasStackTrace()) {
+                throw CheckFailed.when(doing)
+                        .expected("a usage error: a line containing \"" + USAGE + "\" on stderr, nothing on stdout, "
+                                + "exit code 2")
+                        .got(run.describe())
+                        .next(nextForUsage(args, run, usageOnErr, usageOnOut))
                         .build();
             }
         }
-        ProgramRun run = ProgramRun.of(NewSocket::run, LIMIT, "", "packet", "raw");
-        if (run.exitCode() != 1 || !run.err().contains("fail to socket") || run.hasStackTrace()
-                || !run.err().toLowerCase(Locale.ROOT).contains("packet") || run.out().contains("sockfd =")) {
-            throw CheckFailed.when("ran the program with arguments [packet, raw]")
-                    .expected("\"fail to socket: \" and why on stderr (like C's perror), no stack trace, exit code 1")
-                    .got(describe(run))
-                    .next(run.hasStackTrace()
+    }
+
+    private static final String USAGE = "Usage: NewSocket";
+
+    /** What to look at for a usage error that went wrong, judged from what the run shows. */
+    private static String nextForUsage(String[] args, Probe02.Run run, boolean usageOnErr, boolean usageOnOut) {
+        if (run.thrown() instanceof IllegalArgumentException) {
+            return "catch the IllegalArgumentException of Domain.parse / Type.parse, print the usage line on err and "
+                    + "return 2";
+        }
+        if (run.thrown() instanceof IndexOutOfBoundsException) {
+            return "test args.length before you read args[0] and args[1]: with " + args.length + " argument(s), "
+                    + "print the usage line on err and return 2";
+        }
+        if (run.thrown() != null) {
+            return "catch what goes wrong with the arguments in run(), print the usage line on err and return 2";
+        }
+        if (run.exitCode() == 0 && run.out().contains("sockfd")) {
+            return "the program ran as if " + List.of(args) + " were right: it needs exactly 2 arguments, so test "
+                    + "args.length != 2, not < 2";
+        }
+        if (run.hasStackTrace()) {
+            return "print one usage line, not a stack trace (printStackTrace is for programmers)";
+        }
+        if (usageOnOut && !usageOnErr) {
+            return "the usage went to stdout: print it with err.println, and nothing on out";
+        }
+        if (!usageOnErr) {
+            return "print a line containing \"Usage: NewSocket <domain> <type>\" on err";
+        }
+        if (!run.out().isEmpty()) {
+            return "a usage error prints nothing on out: only the usage line, on err";
+        }
+        return "return 2 after the usage line: 2 is the kit's exit code for a usage error, 1 for a socket that could "
+                + "not be opened, so a script can tell them apart";
+    }
+
+    @Test
+    @Order(9)
+    @Hint("""
+            When open() refuses the pair, run() catches the exception, prints one line "fail to socket: " and its
+            message on err, like C's perror, prints nothing on out, and returns 1 (the kit's exit code for a failure
+            at run time, C's exit(1)). Likely causes: a stack trace (e.printStackTrace, or the exception let out of
+            run); return 0 after the failure (a script would believe it worked); return 2, which the kit keeps for
+            usage errors. See "Errors: -1 and errno, or an exception" and "Exit codes".""")
+    void a_socket_java_cannot_open_ends_with_one_line_and_exit_code_1() throws Exception {
+        // What open() says for this pair (check 5 judges it); the program's one line must pass it on.
+        var refusal = LabCode.outcome("called NewSocket.open(Domain.PACKET, Type.RAW)", LIMIT,
+                () -> NewSocket.open(Domain.PACKET, Type.RAW));
+        Sockets.closeAll(refusal.value());
+        String why = refusal.thrown() instanceof UnsupportedOperationException u ? u.getMessage() : null;
+        String doing = "ran the program with arguments [packet, raw]";
+        Probe02.Run run = Probe02.run(doing, LIMIT, "packet", "raw");
+        List<String> errLines = run.err().lines().toList();
+        boolean oneLine = errLines.size() == 1 && errLines.get(0).startsWith("fail to socket: ")
+                && (why == null || errLines.get(0).contains(why));
+        if (run.thrown() != null || run.exitCode() != 1 || !oneLine || !run.out().isEmpty()) {
+            throw CheckFailed.when(doing)
+                    .expected("one line on stderr, \"fail to socket: \" and the message of open()'s exception"
+                            + (why == null ? "" : " (\"" + why + "\")") + ", nothing on stdout, exit code 1")
+                    .got(run.describe())
+                    .next(run.thrown() != null
+                            ? "run() let the exception out: main would print a stack trace. Catch it in run, print "
+                                    + "err.println(\"fail to socket: \" + e.getMessage()) and return 1"
+                            : run.hasStackTrace()
                             ? "print one line, err.println(\"fail to socket: \" + e.getMessage()), not a stack trace "
-                                    + "(printStackTrace, or an exception run() lets out)"
-                            : run.exitCode() != 1 && run.err().contains("fail to socket")
+                                    + "(printStackTrace is for programmers)"
+                            : !oneLine
+                            ? "print exactly one line on err: \"fail to socket: \" followed by e.getMessage(), as C's "
+                                    + "perror prints its text, a colon and the reason"
+                            : !run.out().isEmpty()
+                            ? "print nothing on out when the socket could not be opened: the one line goes to err"
+                            : run.exitCode() == 0
                             ? "return 1 after \"fail to socket\": exit code 0 tells a script that calls your "
                                     + "program that all went well"
-                            : "catch the UnsupportedOperationException of open() in run")
+                            : "return 1: the kit's exit code for a failure at run time (2 is for usage errors)")
                     .build();
         }
     }
@@ -316,6 +433,23 @@ class NewSocketChecks {
                     .expected("an open channel: open() returns it, the caller closes it")
                     .got("a channel that is already closed: " + channel)
                     .next("do not close the channel inside open() (no try-with-resources around the return)")
+                    .build();
+        }
+        SocketAddress local;
+        try {
+            local = channel.getLocalAddress();
+        } catch (IOException e) {
+            throw LabCode.threw(doing + " and asked the channel for its local address", e);
+        }
+        boolean connected = channel instanceof SocketChannel s ? s.isConnected() || s.isConnectionPending()
+                : channel instanceof DatagramChannel d && d.isConnected();
+        if (local != null || connected) {
+            throw CheckFailed.when(doing)
+                    .expected("a new socket, as socket() gives in C: not bound to an address, not connected")
+                    .got("a channel that is already " + (connected ? "connected" : "bound to " + local))
+                    .next("open() only opens: return the channel of " + kind.getSimpleName() + ".open(family) as it "
+                            + "is, without bind() or connect(); the caller chooses the address (unlike "
+                            + "new DatagramSocket(), which binds at once, a channel starts unbound)")
                     .build();
         }
         return kind.cast(channel);
@@ -455,28 +589,25 @@ class NewSocketChecks {
     private static void runAndFindDescriptor(String domain, String type, String kind) throws Exception {
         Set<Inspector.Descriptor> before = Inspector.descriptors();
         var watching = new Probe02.Watching();
-        var err = new java.io.ByteArrayOutputStream();
         String[] args = {domain, type};
         String doing = "ran the program with arguments " + List.of(args);
-        int code;
-        try (var out = new PrintStream(watching, true, StandardCharsets.UTF_8);
-             var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = LabCode.call(doing, LIMIT, () -> NewSocket.run(args, java.io.InputStream.nullInputStream(), out, errStream));
-        }
-        String got = "exit code " + code + "\nstdout: " + (watching.text().isEmpty() ? "(nothing)"
-                : Transcript.quote(watching.text())) + "\nstderr: "
-                + (err.size() == 0 ? "(nothing)" : Transcript.quote(err.toString(StandardCharsets.UTF_8)));
+        Probe02.Run run = Probe02.run(doing, LIMIT, watching, args);
         Probe02.Printed printed = watching.lines().stream().filter(p -> SOCKFD.matcher(p.line()).find())
                 .findFirst().orElse(null);
-        if (code != 0 || printed == null) {
+        if (run.thrown() != null || run.exitCode() != 0 || printed == null) {
             throw CheckFailed.when(doing)
                     .expected("a line \"sockfd = N\" on stdout and exit code 0")
-                    .got(got)
-                    .next(watching.text().contains("not found")
-                            ? "Inspector.openedSince(before) found no new descriptor: take before = "
-                                    + "Inspector.descriptors() just BEFORE open(); taken after it, the new socket "
-                                    + "is already in it"
-                            : "run(): open the socket, find its descriptor with Inspector.openedSince, print it")
+                    .got(run.describe())
+                    .next(run.thrown() instanceof IndexOutOfBoundsException
+                            ? "Inspector.openedSince(before) was empty, so it has no last element. Either `before` "
+                                    + "was taken after open() (then the new socket is already in it: take before = "
+                                    + "Inspector.descriptors() just BEFORE open()), or the channel was already "
+                                    + "closed when openedSince was called"
+                            : run.thrown() != null
+                            ? "run() let an exception out: see where it was thrown"
+                            : "run(): open the socket, find its descriptor with Inspector.openedSince(before), print "
+                                    + "\"sockfd = \" and its fd, return 0")
+                    .cause(run.thrown())
                     .build();
         }
         Matcher m = SOCKFD.matcher(printed.line());
@@ -496,11 +627,15 @@ class NewSocketChecks {
                             + "Inspector.openedSince(before), with before taken just before open()")
                     .build();
         }
-        if (!watching.text().contains(kind)) {
+        List<String> lines = watching.lines().stream().map(Probe02.Printed::line).toList();
+        int typeLine = indexOf(lines, l -> l.startsWith("type = " + kind));
+        if (typeLine < lines.indexOf(printed.line())) {
             throw CheckFailed.when(doing)
-                    .expected("a line \"type = " + kind + "\"")
-                    .got(got)
-                    .next("print what kind of channel open() gave you")
+                    .expected("after \"sockfd = N\", a line \"type = " + kind + "\"")
+                    .got(run.describe())
+                    .next(typeLine < 0 ? "print what kind of channel open() gave you: \"type = \" and "
+                                    + "SocketChannel or DatagramChannel"
+                            : "print the \"type = \" line after the \"sockfd = N\" line")
                     .build();
         }
         List<Inspector.Descriptor> left = Inspector.openedSince(before);

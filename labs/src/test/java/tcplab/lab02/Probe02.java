@@ -2,7 +2,9 @@ package tcplab.lab02;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -121,6 +123,45 @@ final class Probe02 {
         }
     }
 
+    /**
+     * One in-process run of the learner's program: its exit code (null when run() threw or was not written),
+     * what it printed on each stream, and what it threw. Unlike {@code ProgramRun}, an exception that run() lets
+     * out is kept, so that a check can say what to do about it.
+     */
+    record Run(List<String> args, Integer exitCode, String out, String err, Throwable thrown) {
+
+        boolean hasStackTrace() {
+            return err.lines().anyMatch(l -> l.startsWith("\tat ") || l.matches("^\\s+at \\S+\\(.*"));
+        }
+
+        /** The run as a learner reads it in a failure message, stack traces cut to the lab's own frames. */
+        String describe() {
+            return (thrown == null ? "exit code " + exitCode
+                            : "run() let out " + thrown.getClass().getName()
+                                    + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage())
+                                    + "\nat " + tcplab.kit.LabCode.where(thrown.getStackTrace()))
+                    + "\nstdout: " + (out.isEmpty() ? "(nothing)" : tcplab.kit.Transcript.quote(out))
+                    + "\nstderr: " + (err.isEmpty() ? "(nothing)" : tcplab.kit.Transcript.quote(shortStackTraces(err)));
+        }
+    }
+
+    /** Runs the learner's program in-process with {@code args}, its standard output going to {@code out}. */
+    static Run run(String doing, Duration limit, Watching out, String... args) {
+        var err = new ByteArrayOutputStream();
+        try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+             var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            var outcome = tcplab.kit.LabCode.outcome(doing, limit,
+                    () -> NewSocket.run(args.clone(), InputStream.nullInputStream(), outStream, errStream));
+            return new Run(List.of(args), outcome.value(), out.text(), err.toString(StandardCharsets.UTF_8),
+                    outcome.thrown());
+        }
+    }
+
+    /** Like {@link #run(String, Duration, Watching, String...)}, with a standard output of its own. */
+    static Run run(String doing, Duration limit, String... args) {
+        return run(doing, limit, new Watching(), args);
+    }
+
     /** Descriptors as a learner reads them, {@code [fd 5, fd 7]}: the inode numbers say nothing to a learner. */
     static String fds(java.util.Collection<Inspector.Descriptor> descriptors) {
         return descriptors.stream().sorted().map(d -> "fd " + d.fd())
@@ -136,7 +177,9 @@ final class Probe02 {
         boolean skipping = false;
         for (String line : err.split("\n", -1)) {
             boolean frame = line.matches("^\\s+at .*") || line.matches("^\\s+\\.\\.\\. \\d+ more$");
-            if (frame && !line.contains("tcplab.lab")) {
+            // The lab's own frames stay; the check's (this class, the checks) go with the kit's and the JDK's.
+            boolean labs = line.contains("tcplab.lab") && !line.contains("Probe02") && !line.contains("Checks.");
+            if (frame && !labs) {
                 if (!skipping) {
                     sb.append("\tat ... (frames of the kit and the JDK)\n");
                 }

@@ -59,9 +59,8 @@ public final class NewSocket {
             domain = Domain.parse(args[0]);
             type = Type.parse(args[1]);
         } catch (IllegalArgumentException e) {
-            err.println("Usage: NewSocket <domain> <type>   e.g. inet stream");
-            err.println("  domain: unix, inet, inet6, packet   type: stream, dgram, raw");
-            err.println("  (" + e.getMessage() + ")");
+            // One line: what to type, and what was wrong with what was typed.
+            err.println("Usage: NewSocket <domain> <type>, e.g. inet stream (" + e.getMessage() + ")");
             return 2;
         }
 
@@ -79,8 +78,7 @@ public final class NewSocket {
                 // The first channel of a JVM can bring a helper socket of the JDK's own, opened just before
                 // ours: ours is the last one.
                 List<Inspector.Descriptor> opened = Inspector.openedSince(before);
-                out.println(opened.isEmpty() ? "sockfd: not found in /proc/self/fd"
-                        : "sockfd = " + opened.get(opened.size() - 1).fd());
+                out.println("sockfd = " + opened.get(opened.size() - 1).fd());
             } else {
                 out.println("sockfd: hidden by the JDK, which never shows descriptor numbers ("
                         + Inspector.unavailableReason() + ")");
