@@ -68,7 +68,12 @@ public final class Catalog {
         for (Path ref : references) {
             String text = Files.readString(ref, StandardCharsets.UTF_8);
             if (ref.getFileName().toString().equals(m.file())) {
-                text = m.apply(text);
+                try {
+                    text = m.apply(text);
+                } catch (IOException stale) {
+                    // The reference moved on and the entry still quotes the old text: one entry fails, not all.
+                    return new Verdict(m, false, stale.getMessage(), null);
+                }
                 found = true;
             }
             Path copy = src.resolve(ref.getFileName());
