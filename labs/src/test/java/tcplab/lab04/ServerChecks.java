@@ -56,6 +56,8 @@ class ServerChecks {
     /** The two time limits the timeout checks pass, the second 4 times the first: see those checks. */
     private static final Duration SHORT = Duration.ofMillis(250);
     private static final Duration LONG = Duration.ofSeconds(1);
+    /** How long a run may take when it looks up a name that does not exist (a slow DNS server answers late). */
+    private static final Duration LOOKUP_LIMIT = Duration.ofSeconds(15);
     /** How long a server in a child JVM may take, starting the JVM included. */
     private static final Duration CHILD_LIMIT = Duration.ofSeconds(10);
 
@@ -854,7 +856,12 @@ class ServerChecks {
                     + "InetAddress.getByName can read, a port from 0 to 65535 (new InetSocketAddress throws for "
                     + "65536); print a usage line on err and return 2";
             // No arguments at all goes through run without time limits, as main does: a usage error never waits.
-            ProgramRun run = args.length == 0 ? runWithDefaults(doing, ifThrown) : runToTheEnd(doing, ifThrown, args);
+            // A name is looked up, which may ask this machine's DNS server (".invalid" is never found, but a
+            // resolver may still ask): that case gets more time.
+            ProgramRun run = args.length == 0 ? runWithDefaults(doing, ifThrown)
+                    : args[0].endsWith(".invalid") ? runToTheEnd(doing, ifThrown, LOOKUP_LIMIT, (out, err) ->
+                            Server.run(args.clone(), InputStream.nullInputStream(), out, err, ACCEPT, READ), args)
+                    : runToTheEnd(doing, ifThrown, args);
             boolean usageOnErr = run.err().contains(USAGE);
             if (run.exitCode() != 2 || !usageOnErr || !run.out().isEmpty() || run.hasStackTrace()) {
                 throw CheckFailed.when(doing)
@@ -939,26 +946,27 @@ class ServerChecks {
 
     /** Like the above, with {@code acceptTimeout} for the server. */
     private static ProgramRun runToTheEnd(String doing, String ifThrown, Duration acceptTimeout, String... args) {
-        return runToTheEnd(doing, ifThrown, (out, err) -> Server.run(args.clone(), InputStream.nullInputStream(), out,
-                err, acceptTimeout, READ), args);
+        return runToTheEnd(doing, ifThrown, LIMIT, (out, err) -> Server.run(args.clone(), InputStream.nullInputStream(),
+                out, err, acceptTimeout, READ), args);
     }
 
     /** Runs {@code run(args, in, out, err)}, the one with the generous time limits that main calls. */
     private static ProgramRun runWithDefaults(String doing, String ifThrown, String... args) {
-        return runToTheEnd(doing, ifThrown, (out, err) -> Server.run(args.clone(), InputStream.nullInputStream(), out,
-                err), args);
+        return runToTheEnd(doing, ifThrown, LIMIT, (out, err) -> Server.run(args.clone(), InputStream.nullInputStream(),
+                out, err), args);
     }
 
     private interface Run {
         int run(PrintStream out, PrintStream err) throws Exception;
     }
 
-    private static ProgramRun runToTheEnd(String doing, String ifThrown, Run program, String... args) {
+    private static ProgramRun runToTheEnd(String doing, String ifThrown, Duration limit, Run program,
+            String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
              var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            LabCode.Outcome<Integer> outcome = LabCode.outcome(doing, LIMIT, () -> program.run(outStream, errStream));
+            LabCode.Outcome<Integer> outcome = LabCode.outcome(doing, limit, () -> program.run(outStream, errStream));
             if (outcome.threw()) {
                 Throwable t = outcome.thrown();
                 throw CheckFailed.when(doing)
@@ -1041,7 +1049,10 @@ class ServerChecks {
                     .expected("exit code 0 and nothing on stderr")
                     .got(run.describe())
                     .wire(wire)
-                    .next("return 0 after the reply is sent and both sockets are closed")
+                    .next(run.exitCode() == 0 ? "print nothing on err when all went well: err is for what went wrong"
+                            : !run.err().isEmpty() ? "your server reported a failure (see stderr) although the client "
+                            + "was served: what does that line say, and which step printed it?"
+                            : "return 0 after the reply is sent and both sockets are closed")
                     .build();
         }
     }
