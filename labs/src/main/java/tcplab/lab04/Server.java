@@ -11,18 +11,27 @@ import java.time.Duration;
  *
  * <p>{@code Server <ip> <port>} does this, once:
  * <ol>
- *   <li>binds a listening socket to {@code <ip>:<port>} with a backlog of {@link #BACKLOG} and prints
- *       {@code listening on <ip>:<port>} with the port it REALLY got (so port 0 is useful);</li>
- *   <li>accepts one client and prints {@code ip:<client address>, port:<client port>};</li>
+ *   <li>binds a listening socket to {@code <ip>:<port>} (that address only, never the wildcard) with a backlog of
+ *       {@link #BACKLOG}; prints {@code listening on <address>:<port>} with the address and the port it REALLY got
+ *       (so port 0 is useful), the address as {@code getHostAddress()} writes it and in brackets when it is IPv6
+ *       ({@code listening on 127.0.0.1:5555}, {@code listening on [0:0:0:0:0:0:0:1]:5555}); then flushes
+ *       {@code out} (whoever started the server waits for that line, and {@code out} may be buffered);</li>
+ *   <li>accepts one client and prints {@code ip:<client address>, port:<client port>}: the client's end, not the
+ *       server's, the address as {@code getHostAddress()} writes it, no brackets;</li>
  *   <li>reads one frame and prints {@code from client: <text>};</li>
- *   <li>sends {@code reply(text)} back as a frame;</li>
+ *   <li>then sends {@code frame(reply(text))} back on the accepted socket;</li>
  *   <li>closes the accepted socket, then the listener, and returns 0.</li>
  * </ol>
- * When something goes wrong it prints ONE plain line on {@code err} (never a stack trace) and returns non-zero:
- * 2 for a usage error (wrong number of arguments, an address that is not an IP address, a port that is not a number
- * from 0 to 65535: say "usage" in that line), 1 when the network says no (the port is in use: name the address and
- * port; no client within {@code acceptTimeout}; the client left before sending a whole frame: say how many bytes
- * came; no whole frame within {@code readTimeout}).
+ * Exit codes follow the kit's convention (lesson 02), and no socket is left open whatever happens.
+ * <ul>
+ *   <li>2, a usage error: not exactly two arguments; an {@code <ip>} that {@code InetAddress.getByName} cannot
+ *       turn into an address ({@code ::zz}, {@code nosuchhost.invalid}); a port that is not a number from 0 to
+ *       65535. A line containing {@code Usage: Server <ip> <port>} on {@code err}, nothing on {@code out}.</li>
+ *   <li>1, the network or the client said no: the port is in use (the line names the address and the port); no
+ *       client within {@code acceptTimeout}; the client left before its frame was whole (the line says how many
+ *       bytes came) or reset the connection; no byte for {@code readTimeout}; the reply could not be sent. ONE
+ *       plain line on {@code err}, never a stack trace.</li>
+ * </ul>
  *
  * <p>Grade it with {@code ./tcplab check 04}; run it by hand with {@code ./tcplab run 04 127.0.0.1 0}.
  */
@@ -53,9 +62,11 @@ public final class Server {
     }
 
     /**
-     * The program (see the class comment). Wait at most {@code acceptTimeout} for a client and at most
-     * {@code readTimeout} for its frame: {@code ServerSocket.setSoTimeout} before {@code accept},
-     * {@code Socket.setSoTimeout} before reading ("Waiting, but not forever" in the lesson).
+     * The program (see the class comment). {@code accept} waits at most {@code acceptTimeout} for a client
+     * ({@code ServerSocket.setSoTimeout} before it), and each read of the frame at most {@code readTimeout} for
+     * its next bytes ({@code Socket.setSoTimeout} on the accepted socket before reading): a client that says
+     * nothing, or stops in the middle of its frame, is given up after {@code readTimeout}. "Waiting, but not
+     * forever" in the lesson.
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
                           Duration acceptTimeout, Duration readTimeout) throws Exception {
@@ -63,14 +74,18 @@ public final class Server {
                 + "client, read its frame, send the reply, close both sockets");
     }
 
-    /** The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs. Text longer than 127 bytes is an error. */
+    /**
+     * The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs (at least one: a C peer needs it).
+     *
+     * @throws IllegalArgumentException if the text's UTF-8 form is longer than 127 bytes
+     */
     public static byte[] frame(String text) {
         throw new UnsupportedOperationException("TODO: the text's UTF-8 bytes, padded with NULs to 128 bytes");
     }
 
     /**
-     * Reads one whole frame, however the bytes arrive (one read may bring fewer than 128), and returns its text up
-     * to the first NUL, decoded as UTF-8.
+     * Reads one whole frame, however the bytes arrive (one read may bring fewer than 128), and no byte more; returns
+     * its text up to the first NUL (all 128 bytes when there is none), decoded as UTF-8.
      *
      * @throws java.io.EOFException if the stream ends before 128 bytes came; its message says how many came
      */

@@ -1,11 +1,17 @@
 package tcplab.lab04;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +24,6 @@ import tcplab.kit.CheckFailed;
 import tcplab.kit.Conversation;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
-import tcplab.kit.LiveOutput;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.ScriptedClient;
 import tcplab.kit.Sockets;
@@ -32,6 +37,9 @@ import tcplab.kit.Transcript;
  * how a check learns the port when the server was started with port 0. Every kit socket opened through
  * {@link #connect} is handed to LabCode as something to close if the server never finishes, which is what
  * unblocks a server stuck in accept or read.
+ *
+ * <p>{@link #with} sets up the odd runs: an {@code out} that buffers (so a missing flush shows), and actions run
+ * on the server's own thread the moment it has printed a given line (so a check can act at a known step).
  */
 final class RunningServer implements AutoCloseable {
 
@@ -40,22 +48,74 @@ final class RunningServer implements AutoCloseable {
 
     private final List<String> args;
     private final Duration limit;
-    private final LiveOutput out = new LiveOutput();
+    private final WatchedOutput out;
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final List<AutoCloseable> kitSockets = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile int port;
     private volatile List<Inspector.Row> rowsAtReturn = List.of();
+    private volatile long returnedAt;
+    private volatile Throwable thrown;
+    private volatile String outAtReturn;
 
-    private RunningServer(List<String> args, Duration limit) {
+    private RunningServer(List<String> args, Duration limit, WatchedOutput out) {
         this.args = args;
         this.limit = limit;
+        this.out = out;
     }
 
     /** Starts {@code Server.run(args, …, acceptTimeout, readTimeout)}, giving it {@code limit} in all. */
     static RunningServer start(Duration limit, Duration acceptTimeout, Duration readTimeout, String... args) {
-        var server = new RunningServer(List.of(args), limit);
-        var outStream = new PrintStream(server.out, true, StandardCharsets.UTF_8);
+        return with(limit, acceptTimeout, readTimeout).start(args);
+    }
+
+    /** A server to start with more settings than {@link #start}. */
+    static Setup with(Duration limit, Duration acceptTimeout, Duration readTimeout) {
+        return new Setup(limit, acceptTimeout, readTimeout);
+    }
+
+    /** The settings of one run; {@link #start} starts it. */
+    static final class Setup {
+        private final Duration limit;
+        private final Duration acceptTimeout;
+        private final Duration readTimeout;
+        private final List<WatchedOutput.OnLine> onLines = new ArrayList<>();
+        private boolean buffered;
+
+        private Setup(Duration limit, Duration acceptTimeout, Duration readTimeout) {
+            this.limit = limit;
+            this.acceptTimeout = acceptTimeout;
+            this.readTimeout = readTimeout;
+        }
+
+        /**
+         * Gives the server an {@code out} that keeps what it prints in an 8 KiB buffer until it flushes, as a
+         * PrintStream over a file or a pipe does. What is still buffered when run returns is flushed then.
+         */
+        Setup bufferedOut() {
+            buffered = true;
+            return this;
+        }
+
+        /** Runs {@code action} on the server's thread once it has printed a whole line starting with {@code start}. */
+        Setup onLine(String start, Runnable action) {
+            onLines.add(new WatchedOutput.OnLine(start, action));
+            return this;
+        }
+
+        RunningServer start(String... args) {
+            return RunningServer.start(this, args);
+        }
+    }
+
+    private static RunningServer start(Setup setup, String... args) {
+        Duration limit = setup.limit;
+        Duration acceptTimeout = setup.acceptTimeout;
+        Duration readTimeout = setup.readTimeout;
+        var server = new RunningServer(List.of(args), limit, new WatchedOutput(setup.onLines));
+        var outStream = setup.buffered
+                ? new PrintStream(new BufferedOutputStream(server.out, 8192), false, StandardCharsets.UTF_8)
+                : new PrintStream(server.out, true, StandardCharsets.UTF_8);
         var errStream = new PrintStream(server.err, true, StandardCharsets.UTF_8);
         AutoCloseable kitSide = () -> {
             Sockets.closeAll(server.kitSockets.toArray(AutoCloseable[]::new));
@@ -69,10 +129,12 @@ final class RunningServer implements AutoCloseable {
                             int exitCode = Server.run(args.clone(), InputStream.nullInputStream(), outStream, errStream,
                                     acceptTimeout, readTimeout);
                             server.snapshot();
+                            outStream.flush();
                             return exitCode;
                         },
                         kitSide);
                 if (outcome.threw()) {
+                    server.thrown = outcome.thrown();
                     server.exit.completeExceptionally(server.escaped(doing, outcome.thrown()));
                 } else {
                     server.exit.complete(outcome.value());
@@ -110,6 +172,17 @@ final class RunningServer implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(out.text());
             if (m.find()) {
+                String atReturn = outAtReturn;
+                if (atReturn != null && !LISTENING.matcher(atReturn).find()) {
+                    throw CheckFailed.when("started your server with arguments " + args + ", with an out that "
+                                    + "buffers what it is given until it is flushed")
+                            .expected("the line \"listening on <address>:<port>\" while the server waits for a client")
+                            .got("it reached out only when run returned and the check flushed out:\n" + finish().describe())
+                            .next("call out.flush() right after printing the line: whoever started your server is "
+                                    + "waiting for it, and out may be buffered (System.out happens to flush at each "
+                                    + "println; a PrintStream over a file or a pipe does not)")
+                            .build();
+                }
                 port = Integer.parseInt(m.group(2));
                 return port;
             }
@@ -139,6 +212,28 @@ final class RunningServer implements AutoCloseable {
         return c;
     }
 
+    /** Like {@link #connect}, from {@code localIp} (port 0), so the client's end differs from the server's. */
+    Conversation connectFrom(String localIp, String host, int port, Transcript wire) {
+        var socket = new Socket();
+        kitSockets.add(socket);
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(localIp), 0));
+            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), 2000);
+            wire.event("kit connected to " + host + ":" + port + " from " + localIp + " port " + socket.getLocalPort());
+            Conversation c = new Conversation(socket, wire);
+            kitSockets.add(c);
+            return c;
+        } catch (IOException e) {
+            Sockets.closeAll(socket);
+            throw CheckFailed.when("connected to " + host + ":" + port + " from " + localIp)
+                    .expected("your server to accept the connection")
+                    .got(e.getMessage())
+                    .wire(wire)
+                    .next("is your server listening on that address and port yet? Did it close its listener early?")
+                    .build();
+        }
+    }
+
     /**
      * Waits for {@code run} to return and gives what it printed. LabCode ends the run within its limit (closing the
      * kit's sockets to unblock it), so this never waits long; a time-out or an exception fails the check.
@@ -165,9 +260,16 @@ final class RunningServer implements AutoCloseable {
      * thread: a socket the learner forgot to close is closed anyway by the garbage collector, at some later time.
      */
     private void snapshot() {
+        returnedAt = System.nanoTime();
+        outAtReturn = out.text();
         if (port > 0 && Inspector.available()) {
             rowsAtReturn = Inspector.tcpRowsFor(port);
         }
+    }
+
+    /** {@link System#nanoTime()} when run returned (after {@link #finish}); 0 if it never did. */
+    long returnedAt() {
+        return returnedAt;
     }
 
     /** The TCP rows with the server's port, as they were when {@code run} returned (after {@link #finish}). */
@@ -183,6 +285,24 @@ final class RunningServer implements AutoCloseable {
      */
     private void poke() {
         Sockets.wakeListeners();
+    }
+
+    /** Waits at most {@code d} for run to end, however it ends; the caller then looks at what it left. */
+    void awaitEnd(Duration d) {
+        try {
+            exit.get(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Ended with an exception, or still running: thrownSoFar() and printedSoFar() say which.
+        }
+    }
+
+    /** What escaped run, once it has (a stack trace for a person running the server); null if nothing did. */
+    String thrownSoFar() {
+        Throwable t = thrown;
+        return t == null ? null : t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
+                + " at " + LabCode.where(t.getStackTrace());
     }
 
     String outSoFar() {
@@ -205,6 +325,50 @@ final class RunningServer implements AutoCloseable {
         Sockets.closeAll(kitSockets.toArray(AutoCloseable[]::new));
         if (!exit.isDone()) {
             poke();
+        }
+    }
+
+    /**
+     * What the server prints, readable while it runs; runs each {@link OnLine} action on the writing thread once a
+     * whole line starting with its text is in.
+     */
+    private static final class WatchedOutput extends OutputStream {
+
+        record OnLine(String start, Runnable action) {}
+
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final List<OnLine> waiting;
+
+        WatchedOutput(List<OnLine> onLines) {
+            this.waiting = new ArrayList<>(onLines);
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            List<OnLine> due = new ArrayList<>();
+            synchronized (this) {
+                bytes.write(b, off, len);
+                String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n", -1);
+                for (OnLine o : List.copyOf(waiting)) {
+                    for (int i = 0; i < lines.length - 1; i++) { // the last piece is not a whole line yet
+                        if (lines[i].startsWith(o.start())) {
+                            waiting.remove(o);
+                            due.add(o);
+                            break;
+                        }
+                    }
+                }
+            }
+            due.forEach(o -> o.action().run()); // outside the lock: the check reads text() meanwhile
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 

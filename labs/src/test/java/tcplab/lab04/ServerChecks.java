@@ -8,13 +8,23 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -22,6 +32,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
 import tcplab.kit.Checks;
+import tcplab.kit.ChildJvm;
 import tcplab.kit.Conversation;
 import tcplab.kit.Frame;
 import tcplab.kit.Hex;
@@ -42,6 +53,23 @@ class ServerChecks {
     private static final Duration READ = Duration.ofSeconds(1);
     /** How long the kit's client waits for the server's answer. */
     private static final Duration ANSWER = Duration.ofSeconds(2);
+    /** The two time limits the timeout checks pass, the second 4 times the first: see those checks. */
+    private static final Duration SHORT = Duration.ofMillis(250);
+    private static final Duration LONG = Duration.ofSeconds(1);
+    /** How long a run may take when it looks up a name that does not exist (a slow DNS server answers late). */
+    private static final Duration LOOKUP_LIMIT = Duration.ofSeconds(15);
+    /** How long a server in a child JVM may take, starting the JVM included. */
+    private static final Duration CHILD_LIMIT = Duration.ofSeconds(10);
+
+    /** What every usage error's line holds (the kit's convention, lesson 02). */
+    private static final String USAGE = "Usage: Server <ip> <port>";
+    /** 42 Chinese characters, 126 bytes of UTF-8: with " *_*" the reply is 130 bytes and must be cut to 127. */
+    private static final String CHINESE = "你好，世界。".repeat(7);
+
+    /** Loopback addresses other than 127.0.0.1, so that two ends can be told apart (Linux binds all of 127/8). */
+    private static final String CLIENT_IP = "127.0.0.2";
+    private static final String OTHER_SERVER_IP = "127.0.0.3";
+    private static final String CHILD_SERVER_IP = "127.0.0.5";
 
     private static final Pattern PEER = Pattern.compile("^ip:(\\S+), port:(\\d+)\\s*$", Pattern.MULTILINE);
 
@@ -63,6 +91,8 @@ class ServerChecks {
         expectReply("hello", "hello *_*");
         expectReply("", " *_*");
         expectReply("你好", "你好 *_*");
+        expectReply("a".repeat(123), "a".repeat(123) + " *_*"); // exactly 127 bytes: it fits, nothing is cut
+        expectReply("a".repeat(124), "a".repeat(124) + " *_"); // 128 bytes: one too many
         expectReply(a126, a126 + " ");
         expectReply("你".repeat(41) + "x", "你".repeat(41) + "x *_");
         expectReply(ab42, "ab" + "你".repeat(41));
@@ -80,6 +110,9 @@ class ServerChecks {
                             + "continuation byte (10xxxxxx)"
                             : utf8(got) > 127 ? "the reply must fit in 127 bytes of UTF-8: cut it, and count "
                             + "bytes (getBytes(StandardCharsets.UTF_8).length), not chars (length())"
+                            : got != null && got.length() < expected.length() && expected.startsWith(got)
+                            ? "you cut more than needed: a reply of exactly 127 bytes fits (with the NUL that makes "
+                            + "128); keep every byte up to 127 and cut only what goes past"
                             : "append \" *_*\" (space, star, underscore, star), then cut only if it is too long")
                     .build();
         }
@@ -92,7 +125,8 @@ class ServerChecks {
             + "padding), or padded with spaces instead of zero bytes. Arrays.copyOf pads with zeros for you. Lesson "
             + "04, \"Reading a whole frame\", and lesson 03 for the frame itself.")
     void a_frame_is_the_text_in_UTF_8_then_NULs_up_to_128_bytes() {
-        for (String text : List.of("hello", "你好 *_*", "")) {
+        // The last two are 127 bytes, the most a frame holds: one NUL is left at the end.
+        for (String text : List.of("hello", "你好 *_*", "", "a".repeat(127), "你".repeat(42) + "a")) {
             byte[] got = LabCode.call("called frame(" + Transcript.quote(text) + ")", LIMIT, () -> Server.frame(text));
             byte[] expected = Frame.of(text);
             if (!Arrays.equals(expected, got)) {
@@ -107,6 +141,36 @@ class ServerChecks {
 
     @Test
     @Order(3)
+    @Hint("frame(text) throws IllegalArgumentException when the text's UTF-8 form is longer than 127 bytes: 128 "
+            + "bytes of text would leave no NUL for a C peer, and more would not fit at all. Likely causes: no test "
+            + "at all, so Arrays.copyOf cuts the text silently; the test counts chars (text.length()), and \"你\" is "
+            + "one char but 3 bytes; the test lets exactly 128 bytes through (> 128 instead of > 127). Lesson 04, "
+            + "\"The reply and its 127 bytes\".")
+    void frame_refuses_a_text_longer_than_127_bytes() {
+        // 128 one-byte characters: the edge; 43 Chinese characters: 129 bytes but only 43 chars.
+        for (String text : List.of("a".repeat(128), "你".repeat(43))) {
+            String doing = "called frame(" + Transcript.quote(text) + ") (" + utf8(text) + " bytes of UTF-8, "
+                    + text.length() + " chars)";
+            LabCode.Outcome<byte[]> outcome = LabCode.outcome(doing, LIMIT, () -> Server.frame(text));
+            if (!(outcome.thrown() instanceof IllegalArgumentException)) {
+                throw CheckFailed.when(doing)
+                        .expected("an IllegalArgumentException: the text is longer than the 127 bytes a frame holds")
+                        .got(outcome.threw() ? outcome.thrown().toString()
+                                : outcome.value() == null ? "it returned null"
+                                : "it returned " + outcome.value().length + " bytes:\n" + Hex.dump(outcome.value(), ""))
+                        .next(outcome.threw() ? "test the length before you build the frame, and throw "
+                                + "IllegalArgumentException yourself"
+                                : text.length() < 127 ? "count the UTF-8 bytes (getBytes(StandardCharsets.UTF_8).length), "
+                                + "not the chars: this text is only " + text.length() + " chars"
+                                : "127 bytes is the most: the 128th byte of a frame must be a NUL")
+                        .cause(outcome.thrown())
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     @Hint("Likely causes: one read() taken for the whole frame: read() returns what has arrived so far, here "
             + "one byte, so keep reading until you have 128 (a loop, or in.readNBytes(128)), and no further: the "
             + "next bytes belong to the next message. Or the whole 128 bytes turned into text: the zeros after the "
@@ -138,7 +202,33 @@ class ServerChecks {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    @Hint("A peer may fill all 128 bytes with text and send no NUL at all; the text is then the whole frame. "
+            + "Likely cause: the loop that looks for the first NUL only stops at a NUL, so here it runs past the "
+            + "end of the array (ArrayIndexOutOfBoundsException). Stop at 128 too: while (end < 128 && "
+            + "frame[end] != 0). Lesson 04, \"Reading a whole frame\".")
+    void readFrame_takes_all_128_bytes_when_no_NUL_ends_the_text() {
+        String text = "ab" + "你".repeat(42); // 2 + 126 = 128 bytes, not one of them 0
+        byte[] frame = text.getBytes(StandardCharsets.UTF_8);
+        String doing = "called readFrame on 128 bytes of text with no NUL among them (\"ab\" and 42 × \"你\")";
+        LabCode.Outcome<String> outcome = LabCode.outcome(doing, LIMIT,
+                () -> Server.readFrame(new ByteArrayInputStream(frame)));
+        if (!text.equals(outcome.value())) {
+            throw CheckFailed.when(doing)
+                    .expected(Transcript.quote(text) + ", all 128 bytes")
+                    .got(outcome.threw() ? outcome.thrown().toString()
+                            : outcome.value() == null ? "null"
+                            : Transcript.quote(outcome.value()) + " (" + utf8(outcome.value()) + " bytes)")
+                    .next(outcome.thrown() instanceof IndexOutOfBoundsException
+                            ? "the search for the NUL ran past the last byte: stop at 128 as well"
+                            : "with no NUL, the text is all 128 bytes, decoded as UTF-8")
+                    .cause(outcome.thrown())
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(6)
     @Hint("When the stream ends (read() returns -1, or readNBytes gives fewer than 128) before the frame is "
             + "whole, throw java.io.EOFException with a message that says how many bytes did come, e.g. \"the "
             + "client left after sending 5 of 128 bytes\". Likely cause: the bytes that came returned as if they "
@@ -163,7 +253,7 @@ class ServerChecks {
     // Stage 2: a whole run with one well-behaved client.
 
     @Test
-    @Order(5)
+    @Order(7)
     @Hint("run must: bind to <ip>:<port> with backlog 10, print \"listening on <ip>:<port>\", accept, read one "
             + "frame, print \"from client: <text>\", write frame(reply(text)) on the ACCEPTED socket, close, return "
             + "0. Likely causes: \"listening on\" shows the port you were given (0) instead of the port the kernel "
@@ -192,40 +282,50 @@ class ServerChecks {
     }
 
     @Test
-    @Order(6)
-    @Hint("Likely cause: only the port was bound. new InetSocketAddress(port) alone means \"every address of "
+    @Order(8)
+    @Hint("Likely causes: only the port was bound. new InetSocketAddress(port) alone means \"every address of "
             + "this machine\" (0.0.0.0 or ::, the wildcard): the server then answers on the network too, not only "
-            + "where it was asked to listen. Bind new InetSocketAddress(InetAddress.getByName(ip), port), and print "
-            + "the listener's own address after bind. Lesson 04, \"bind: a known address\".")
+            + "where it was asked to listen. Or an address of your own (InetAddress.getLoopbackAddress(), "
+            + "\"localhost\") bound instead of the one given. Bind new InetSocketAddress(InetAddress.getByName(ip), "
+            + "port), and print the listener's own address after bind. Lesson 04, \"bind: a known address\".")
     void the_server_listens_on_the_address_it_was_given_and_no_other() throws IOException {
+        // 127.0.0.3 where it can be bound (Linux: all of 127/8 is loopback), so the loopback's usual 127.0.0.1
+        // does not pass by chance.
+        String ip = canBind(OTHER_SERVER_IP) ? OTHER_SERVER_IP : "127.0.0.1";
         var wire = new Transcript("kit client", "your server");
-        try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
+        try (var server = RunningServer.start(LIMIT, ACCEPT, READ, ip, "0")) {
             int port = listeningPort(server);
-            InetAddress asked = InetAddress.getByName("127.0.0.1");
+            InetAddress asked = InetAddress.getByName(ip);
             if (Inspector.available()) {
                 List<Inspector.Row> listening = Inspector.tcpRowsFor(port).stream()
                         .filter(r -> r.state().equals("LISTEN") && r.local().getPort() == port).toList();
                 if (listening.isEmpty() || listening.stream().anyMatch(r -> !r.local().getAddress().equals(asked))) {
-                    throw CheckFailed.when("started your server with arguments [127.0.0.1, 0]")
-                            .expected("one socket in LISTEN on 127.0.0.1:" + port + " and on no other address")
+                    throw CheckFailed.when("started your server with arguments [" + ip + ", 0]")
+                            .expected("one socket in LISTEN on " + ip + ":" + port + " and on no other address")
                             .got("the kernel has " + (listening.isEmpty() ? "no socket in LISTEN on port " + port
                                     : listening + (listening.stream().anyMatch(r -> r.local().getAddress()
                                     .isAnyLocalAddress()) ? " (the wildcard: every address of this machine)" : "")))
-                            .next("bind new InetSocketAddress(ip, port) with the ip you were given, not only the "
-                                    + "port")
+                            .next(listening.stream().anyMatch(r -> r.local().getAddress().isAnyLocalAddress())
+                                    ? "bind new InetSocketAddress(ip, port) with the ip you were given, not only the "
+                                    + "port"
+                                    : "bind the address you were given (InetAddress.getByName(args[0])), not one of "
+                                    + "your own")
                             .build();
                 }
             }
             Matcher printed = RunningServer.LISTENING.matcher(server.outSoFar());
-            if (!printed.find() || !isAddress(printed.group(1), asked)) {
-                throw CheckFailed.when("started your server with arguments [127.0.0.1, 0]")
-                        .expected("a line \"listening on 127.0.0.1:" + port + "\"")
+            if (!printed.find() || !printed.group(1).equals(ip)) {
+                throw CheckFailed.when("started your server with arguments [" + ip + ", 0]")
+                        .expected("a line \"listening on " + ip + ":" + port + "\"")
                         .got(Transcript.quote(server.outSoFar()))
-                        .next("print the listener's own address and port after bind: "
+                        .next(printed.find(0) && printed.group(1).equals("[" + ip + "]")
+                                ? "brackets are for IPv6 addresses only, whose colons would run into the port's: "
+                                + "an IPv4 address is printed as it is"
+                                : "print the listener's own address and port after bind: "
                                 + "getInetAddress().getHostAddress() and getLocalPort()")
                         .build();
             }
-            Conversation c = server.connect("127.0.0.1", port, wire);
+            Conversation c = server.connect(ip, port, wire);
             send(c, () -> c.send(Frame.of("only here")), wire);
             expectAnswer(c, "only here *_*", wire, server);
             expectExit0(server.finish(), wire);
@@ -233,34 +333,38 @@ class ServerChecks {
     }
 
     @Test
-    @Order(7)
-    @Hint("accept() returns a NEW socket for that client; print \"ip:<address>, port:<port>\" from it. Likely "
-            + "causes: the address printed with toString(), which shows \"/127.0.0.1\" (use getHostAddress()); the "
-            + "server's own port printed (getLocalPort(), the port you listen on) instead of the client's "
-            + "(getPort()). Lesson 04, \"Who is calling\".")
+    @Order(9)
+    @Hint("accept() returns a NEW socket for that client; print \"ip:<address>, port:<port>\" from it, the "
+            + "client's end: getInetAddress().getHostAddress() and getPort(). Likely causes: the address printed with "
+            + "toString(), which shows \"/127.0.0.1\"; the server's own end printed (getLocalAddress(), "
+            + "getLocalPort()) instead of the client's. The check's client comes from 127.0.0.2, so the two ends "
+            + "differ in address as well as port. Lesson 04, \"Who is calling\".")
     void the_server_prints_the_clients_real_address_and_port() throws IOException {
+        // The client binds 127.0.0.2 where it can (Linux), so its address differs from the server's 127.0.0.1.
+        String clientIp = canBind(CLIENT_IP) ? CLIENT_IP : "127.0.0.1";
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
             int port = listeningPort(server);
-            Conversation c = server.connect("127.0.0.1", port, wire);
+            Conversation c = server.connectFrom(clientIp, "127.0.0.1", port, wire);
             int clientPort = c.socket().getLocalPort();
             send(c, () -> c.send(Frame.of("who am I?")), wire);
             expectAnswer(c, "who am I? *_*", wire, server);
             ProgramRun run = server.finish();
             Matcher m = PEER.matcher(run.out());
-            String expected = "ip:127.0.0.1, port:" + clientPort;
+            String expected = "ip:" + clientIp + ", port:" + clientPort;
             if (!m.find() || !m.group(0).strip().equals(expected)) {
-                throw CheckFailed.when("connected to your server from 127.0.0.1 port " + clientPort)
+                throw CheckFailed.when("connected to your server at 127.0.0.1 port " + port + " from " + clientIp
+                                + " port " + clientPort)
                         .expected("a line \"" + expected + "\"")
                         .got(run.describe())
-                        .next(peerAdvice(m, port, clientPort))
+                        .next(peerAdvice(m, "127.0.0.1", port, clientIp, clientPort))
                         .build();
             }
         }
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     @Hint("TCP is a byte stream: the client's 128 bytes may come in many small pieces. Likely cause: one read() "
             + "taken for the whole frame; readFrame must keep reading until it has all 128. Lesson 04, \"Reading a "
             + "whole frame\".")
@@ -275,17 +379,143 @@ class ServerChecks {
         }
     }
 
+    @Test
+    @Order(11)
+    @Hint("The text is UTF-8 in both directions, and a reply is cut to 127 bytes. Likely causes: readFrame's bytes "
+            + "decoded without naming UTF-8; reply measured in chars instead of bytes; frame encoded without naming "
+            + "UTF-8. Lesson 04, \"The reply and its 127 bytes\", and lesson 03, \"Text is bytes: say UTF-8\".")
+    void chinese_text_comes_back_as_its_exact_UTF_8_bytes_cut_at_127() throws IOException {
+        var wire = new Transcript("kit client", "your server");
+        try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
+            int port = listeningPort(server);
+            Conversation c = server.connect("127.0.0.1", port, wire);
+            send(c, () -> c.send(Frame.of(CHINESE)), wire);
+            expectAnswer(c, CHINESE + " ", wire, server);
+            ProgramRun run = server.finish();
+            expectExit0(run, wire);
+            if (!run.out().lines().anyMatch(l -> l.equals("from client: " + CHINESE))) {
+                throw CheckFailed.when("sent " + Transcript.quote(CHINESE) + " (126 bytes of UTF-8) to your server")
+                        .expected("a line " + Transcript.quote("from client: " + CHINESE) + " on stdout")
+                        .got(run.describe())
+                        .wire(wire)
+                        .next("readFrame: decode the bytes before the first NUL with StandardCharsets.UTF_8")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(12)
+    @Hint("Under LANG=C and -Dfile.encoding=US-ASCII the JVM's default charset is ASCII, and every Chinese "
+            + "character turns into \"?\" (encoding) or the replacement sign \ufffd (decoding). Likely causes, one "
+            + "per place where text and bytes meet: new String(bytes, 0, n) in readFrame, text.getBytes() in reply "
+            + "or in frame, all without a charset. Name StandardCharsets.UTF_8 every time. Lesson 03, \"Text is "
+            + "bytes: say UTF-8\".")
+    void chinese_text_round_trips_even_when_the_platform_charset_is_ASCII() throws Exception {
+        // A child JVM, since only there the default charset can be ASCII. Its port is picked here, on an address
+        // of its own where it can (Linux), because the check cannot read the child's output while it runs.
+        String ip = canBind(CHILD_SERVER_IP) ? CHILD_SERVER_IP : "127.0.0.1";
+        int port;
+        try (var probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
+            port = probe.getLocalPort();
+        }
+        var result = new CompletableFuture<ChildJvm.Result>();
+        Thread runner = new Thread(() -> {
+            try {
+                // LANG=C alone no longer changes the default charset on JDK 18+; file.encoding does, on 17 and 25.
+                // Standard output is pinned to UTF-8, so what is checked is what the lab's code did with the text.
+                result.complete(ChildJvm.run(Server.class.getName(),
+                        List.of("-Dfile.encoding=US-ASCII", "-Dstdout.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8",
+                                "-Dstderr.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8"),
+                        Map.of("LANG", "C", "LC_ALL", "C"), new byte[0], CHILD_LIMIT, ip, String.valueOf(port)));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }, "lab04-child");
+        runner.setDaemon(true);
+        runner.start();
+
+        String doing = "ran your server (" + ip + " " + port + ") in a JVM whose default charset is US-ASCII (LANG=C) "
+                + "and sent " + Transcript.quote(CHINESE) + " (126 bytes of UTF-8)";
+        var wire = new Transcript("kit client", "your server");
+        byte[] answer = new byte[0];
+        try (Conversation c = connectWhenListening(ip, port, result, wire)) {
+            if (c != null) {
+                send(c, () -> c.send(Frame.of(CHINESE)), wire);
+                answer = c.read(Frame.SIZE, CHILD_LIMIT).bytes();
+            }
+        }
+        ChildJvm.Result child = result.get(CHILD_LIMIT.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        String todo = child.errText().lines().filter(l -> l.contains("UnsupportedOperationException: TODO"))
+                .findFirst().orElse(null);
+        if (todo != null) {
+            throw CheckFailed.when(doing)
+                    .expected("your program to run")
+                    .got("it is not written yet: " + todo.substring(todo.indexOf("TODO")))
+                    .next("the Javadoc of Server.run")
+                    .build();
+        }
+        byte[] expected = Frame.of(CHINESE + " ");
+        String printed = "from client: " + CHINESE;
+        boolean printedRight = child.outText().replace("\r\n", "\n").lines().anyMatch(printed::equals);
+        if (!Arrays.equals(expected, answer) || child.exitCode() != 0 || !printedRight) {
+            String next;
+            if (contains(answer, new byte[] {(byte) 0xef, (byte) 0xbf, (byte) 0xbd})
+                    || child.outText().contains("\ufffd")) {
+                next = "ef bf bd is the replacement sign \ufffd: the client's bytes were decoded with the default "
+                        + "charset, which knows no Chinese. readFrame: new String(frame, 0, end, StandardCharsets.UTF_8).";
+            } else if (contains(answer, new byte[] {'?'})) {
+                next = "3f is \"?\": the reply was encoded with the default charset, which has no Chinese. frame: "
+                        + "text.getBytes(StandardCharsets.UTF_8).";
+            } else if (child.errText().contains("IllegalArgumentException")) {
+                next = "the reply was too long for a frame: reply measured the text with the default charset (there "
+                        + "each Chinese character is one \"?\" byte, so nothing was cut). reply: "
+                        + "(text + SMILE).getBytes(StandardCharsets.UTF_8).";
+            } else {
+                next = "every place bytes become text or text becomes bytes (readFrame, reply, frame): name "
+                        + "StandardCharsets.UTF_8.";
+            }
+            throw CheckFailed.when(doing)
+                    .expected("exit code 0, a line " + Transcript.quote(printed) + " on stdout, and the reply frame "
+                            + Transcript.quote(CHINESE + " ") + " (127 bytes and one NUL):\n" + Hex.dump(expected, ""))
+                    .got(child.describe() + "\nthe reply: " + (answer.length == 0 ? "nothing"
+                            : answer.length + " bytes:\n" + Hex.dump(answer, "")))
+                    .wire(wire)
+                    .next(next)
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(13)
+    @Hint("Whoever starts your server waits for the \"listening on\" line before connecting; if out keeps the "
+            + "line in a buffer, they wait for ever while the server waits in accept. System.out happens to flush "
+            + "at each println, but run writes to the out it is given, which may buffer (a PrintStream over a file "
+            + "or a pipe does). Likely cause: no out.flush() after printing the line. The C server's fflush(stdout) "
+            + "is the same step. Lesson 04, \"Port 0\".")
+    void the_listening_line_is_flushed_before_the_server_waits_for_a_client() throws IOException {
+        var wire = new Transcript("kit client", "your server");
+        try (var server = RunningServer.with(LIMIT, ACCEPT, READ).bufferedOut().start("127.0.0.1", "0")) {
+            int port = listeningPort(server);
+            Conversation c = server.connect("127.0.0.1", port, wire);
+            send(c, () -> c.send(Frame.of("flushed")), wire);
+            expectAnswer(c, "flushed *_*", wire, server);
+            expectExit0(server.finish(), wire);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Stage 3: clients and systems that say no.
 
     @Test
-    @Order(9)
+    @Order(14)
     @Hint("A client may connect and close without sending anything: read() returns -1 at once. Catch that (your "
             + "EOFException) in run, print ONE line on err saying how many bytes came (0), close the accepted "
             + "socket and the listener, and return 1. Likely causes: the exception escapes (a stack trace); the "
-            + "error printed but 0 returned, which tells a script all went well; the accepted socket never closed, "
-            + "so it sits in CLOSE_WAIT (use try (Socket client = listener.accept()) or try (client)). Lesson 04, "
-            + "\"Reading a whole frame\" and \"Closing: the connection, then the listener\".")
+            + "error printed but 0 (or another code) returned; the accepted socket never closed, so it sits in "
+            + "CLOSE_WAIT (use try (Socket client = listener.accept()) or try (client)). Lesson 04, \"Reading a "
+            + "whole frame\" and \"Closing: the connection, then the listener\".")
     void a_client_that_leaves_without_sending_gets_a_plain_error() {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -293,60 +523,212 @@ class ServerChecks {
             Conversation c = server.connect("127.0.0.1", port, wire);
             c.close();
             ProgramRun run = server.finish();
-            expectPlainError(run, "connected to your server and closed without sending a byte", "0", wire);
+            expectPlainError(run, "connected to your server and closed without sending a byte", 1, "0", wire);
             expectNothingLeftAt(server, port, "let your server see the client leave", wire);
         }
     }
 
     @Test
-    @Order(10)
-    @Hint("Likely cause: no read timeout, so read() waits forever for a client that says nothing. Use the "
-            + "readTimeout you are given: client.setSoTimeout((int) readTimeout.toMillis()) on the ACCEPTED socket, "
-            + "before reading. A read that times out throws java.net.SocketTimeoutException: catch it, print one "
-            + "line, return 1. Lesson 04, \"Waiting, but not forever\".")
-    void a_silent_client_is_given_up_after_the_read_timeout() {
+    @Order(15)
+    @Hint("A client may also reset the connection (RST) in the middle of its frame: then read() throws "
+            + "java.net.SocketException (\"Connection reset\"), which is neither an EOFException nor a "
+            + "SocketTimeoutException. Catch IOException as well, print one line on err, return 1. Likely cause: "
+            + "only EOFException and SocketTimeoutException caught, so the reset escapes run as a stack trace; or "
+            + "it is caught and 0 returned. Lesson 04, \"Reading a whole frame\".")
+    void a_client_that_resets_in_the_middle_of_its_frame_gets_a_plain_error() throws IOException {
         var wire = new Transcript("kit client", "your server");
-        try (var server = RunningServer.start(LIMIT, ACCEPT, Duration.ofMillis(200), "127.0.0.1", "0")) {
+        var accepted = new CountDownLatch(1);
+        try (var server = RunningServer.with(LIMIT, ACCEPT, READ).onLine("ip:", accepted::countDown)
+                .start("127.0.0.1", "0")) {
             int port = listeningPort(server);
-            server.connect("127.0.0.1", port, wire);
-            wire.event("kit sends nothing and keeps the connection open");
+            Conversation c = server.connect("127.0.0.1", port, wire);
+            send(c, () -> c.send("hel".getBytes(StandardCharsets.UTF_8)), wire);
+            await(accepted); // the server has accepted: the reset reaches the accepted socket, not the backlog
+            c.reset();
             ProgramRun run = server.finish();
-            expectPlainError(run, "connected to your server (read timeout 200 ms) and sent nothing", null, wire);
+            expectPlainError(run, "sent 3 bytes of a frame to your server, then reset the connection (RST)", 1, null,
+                    wire);
+            expectNothingLeftAt(server, port, "let your server see the client reset", wire);
         }
     }
 
     @Test
-    @Order(11)
-    @Hint("Likely causes: no accept timeout, so accept() waits forever when nobody comes: call "
-            + "listener.setSoTimeout((int) acceptTimeout.toMillis()) before accept(), catch the "
-            + "java.net.SocketTimeoutException, print one line, return 1. Or the listener never closed, so the port "
-            + "stays in LISTEN after run returns: open it with try (var listener = new ServerSocket()) { ... }. "
-            + "Lesson 04, \"Waiting, but not forever\" and \"Closing: the connection, then the listener\".")
-    void a_server_that_no_client_calls_gives_up_after_the_accept_timeout() {
-        try (var server = RunningServer.start(LIMIT, Duration.ofMillis(200), READ, "127.0.0.1", "0")) {
+    @Order(16)
+    @Hint("Likely causes: no read timeout, so read() waits forever for a client that stops; a time limit of your "
+            + "own instead of the readTimeout you are given; the acceptTimeout used for reading; the Duration "
+            + "turned into the wrong unit (setSoTimeout takes milliseconds: (int) readTimeout.toMillis(); 0 means "
+            + "no limit at all). Call client.setSoTimeout on the ACCEPTED socket before reading; a read that times "
+            + "out throws java.net.SocketTimeoutException: catch it, print one line, return 1. Lesson 04, "
+            + "\"Waiting, but not forever\".")
+    void a_client_that_stops_mid_frame_is_given_up_after_the_read_timeout_it_was_given() throws IOException {
+        // Two runs: the short one proves the server does not wait longer than told, the long one that it does not
+        // give up sooner (a limit of its own).
+        long shortRun = stallingClient(SHORT);
+        if (shortRun >= LONG.toNanos()) {
+            throw timing("sent half a frame (64 bytes) and then nothing, with your read timeout at 250 ms and the "
+                    + "accept timeout at " + LabCode.seconds(ACCEPT), shortRun, SHORT,
+                    "your server waited more than 4 times its readTimeout. Use the readTimeout you are given for the "
+                            + "reads, not acceptTimeout or a number of your own");
+        }
+        long longRun = stallingClient(LONG);
+        if (longRun < LONG.toNanos()) {
+            throw timing("sent half a frame (64 bytes) and then nothing, with your read timeout at 1 s", longRun, LONG,
+                    "your server gave up before its readTimeout. Likely causes: a limit of your own; the Duration "
+                            + "turned into the wrong unit (setSoTimeout takes milliseconds: readTimeout.toMillis())");
+        }
+    }
+
+    /** One run with a client that sends half a frame and stalls; how long the server took to give up, in ns. */
+    private static long stallingClient(Duration readTimeout) throws IOException {
+        var wire = new Transcript("kit client", "your server");
+        try (var server = RunningServer.start(LIMIT, ACCEPT, readTimeout, "127.0.0.1", "0")) {
+            int port = listeningPort(server);
+            Conversation c = server.connect("127.0.0.1", port, wire);
+            // The read that times out can only start once these bytes are in, so the time is counted from here.
+            long start = System.nanoTime();
+            send(c, () -> c.send(Arrays.copyOf(Frame.of("half a frame"), 64)), wire);
+            wire.event("kit sends nothing more and keeps the connection open");
+            ProgramRun run = server.finish();
+            expectPlainError(run, "sent 64 bytes of a frame to your server (read timeout "
+                    + readTimeout.toMillis() + " ms) and then nothing", 1, null, wire);
+            expectNothingLeftAt(server, port, "let your server give up on a client that stopped", wire);
+            return server.returnedAt() - start;
+        }
+    }
+
+    @Test
+    @Order(17)
+    @Hint("Likely causes: no accept timeout, so accept() waits forever when nobody comes; a time limit of your own "
+            + "instead of the acceptTimeout you are given; the readTimeout used for accept; the Duration turned "
+            + "into the wrong unit (setSoTimeout takes milliseconds). Call listener.setSoTimeout((int) "
+            + "acceptTimeout.toMillis()) before accept(), catch the java.net.SocketTimeoutException, print one "
+            + "line, return 1. Or the listener never closed, so the port stays in LISTEN after run returns: open it "
+            + "with try (var listener = new ServerSocket()) { ... }. Lesson 04, \"Waiting, but not forever\" and "
+            + "\"Closing: the connection, then the listener\".")
+    void a_server_that_no_client_calls_gives_up_after_the_accept_timeout_it_was_given() {
+        long shortRun = nobodyCalls(SHORT);
+        if (shortRun >= LONG.toNanos()) {
+            throw timing("started your server with an accept timeout of 250 ms (read timeout "
+                    + LabCode.seconds(ACCEPT) + ") and never connected", shortRun, SHORT,
+                    "your server waited more than 4 times its acceptTimeout. Use the acceptTimeout you are given "
+                            + "for accept, not readTimeout or a number of your own");
+        }
+        long longRun = nobodyCalls(LONG);
+        if (longRun < LONG.toNanos()) {
+            throw timing("started your server with an accept timeout of 1 s and never connected", longRun, LONG,
+                    "your server gave up before its acceptTimeout. Likely causes: a limit of your own; the Duration "
+                            + "turned into the wrong unit (setSoTimeout takes milliseconds: acceptTimeout.toMillis())");
+        }
+    }
+
+    /** One run that no client calls; the time from the "listening on" line to run's return, in ns. */
+    private static long nobodyCalls(Duration acceptTimeout) {
+        var listeningAt = new AtomicLong();
+        // The accept that times out starts after the "listening on" line: the time is counted from that line.
+        try (var server = RunningServer.with(LIMIT, acceptTimeout, ACCEPT)
+                .onLine("listening on", () -> listeningAt.set(System.nanoTime())).start("127.0.0.1", "0")) {
             int port = listeningPort(server);
             ProgramRun run = server.finish();
             var wire = new Transcript("kit client", "your server");
             wire.event("no client connected");
-            expectPlainError(run, "started your server (accept timeout 200 ms) and never connected", null, wire);
+            expectPlainError(run, "started your server (accept timeout " + acceptTimeout.toMillis()
+                    + " ms) and never connected", 1, null, wire);
             expectNothingLeftAt(server, port, "let your server give up waiting for a client", wire);
+            return server.returnedAt() - listeningAt.get();
+        }
+    }
+
+    /**
+     * The server gave up too late ({@code took} at least {@link #LONG} with {@link #SHORT} given) or too early (less
+     * than {@link #LONG} with {@link #LONG} given). The time is not printed: a message must read the same each run.
+     */
+    private static CheckFailed timing(String doing, long tookNanos, Duration given, String next) {
+        return CheckFailed.when(doing)
+                .expected("your server to give up after " + given.toMillis() + " ms, or a little more")
+                .got(tookNanos >= LONG.toNanos() ? "it was still waiting after " + LONG.toMillis() + " ms"
+                        : "it gave up before " + given.toMillis() + " ms had passed")
+                .next(next)
+                .build();
+    }
+
+    @Test
+    @Order(18)
+    @Hint("Sending fails when the client is gone: here it reset the connection (RST) right after its frame, and "
+            + "write() throws an IOException (\"Connection reset by peer\" or \"Broken pipe\"). Catch it, print one "
+            + "line on err, return 1. Likely causes: the exception escapes run (a stack trace); it is caught but 0 "
+            + "returned; or the reply goes out before \"from client: <text>\" is printed (print, then send). "
+            + "Lesson 04, \"The server in Java, call by call\".")
+    void a_reply_that_cannot_be_sent_is_a_plain_error() throws IOException {
+        Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
+        var wire = new Transcript("kit client", "your server");
+        var client = new AtomicReference<Conversation>();
+        var replyCameFirst = new AtomicBoolean();
+        var sent = new CountDownLatch(1);
+        // Runs on the server's thread as it prints "from client: ...", before it sends: the client resets, and
+        // the server goes on only once the kernel has taken the RST on its side (its row is gone).
+        Runnable resetClient = () -> {
+            Conversation c = client.get();
+            if (c == null) {
+                return;
+            }
+            await(sent); // the frame is on the transcript before the reset, as it was on the wire
+            try {
+                replyCameFirst.set(c.socket().getInputStream().available() > 0);
+                int serverPort = c.socket().getPort();
+                int clientPort = c.socket().getLocalPort();
+                c.reset();
+                long deadline = System.nanoTime() + LIMIT.toNanos() / 2;
+                while (System.nanoTime() < deadline && Inspector.tcp().stream().anyMatch(r ->
+                        r.local().getPort() == serverPort && r.remote().getPort() == clientPort)) {
+                    Thread.onSpinWait();
+                }
+            } catch (IOException e) {
+                wire.event("kit could not reset: " + e.getMessage());
+            }
+        };
+        try (var server = RunningServer.with(LIMIT, ACCEPT, READ).onLine("from client:", resetClient)
+                .start("127.0.0.1", "0")) {
+            int port = listeningPort(server);
+            Conversation c = server.connect("127.0.0.1", port, wire);
+            client.set(c);
+            send(c, () -> c.send(Frame.of("too late")), wire);
+            sent.countDown();
+            ProgramRun run = server.finish();
+            String doing = "sent \"too late\" to your server and reset the connection (RST) once it printed "
+                    + "\"from client: too late\", before its reply";
+            if (replyCameFirst.get()) {
+                throw CheckFailed.when(doing)
+                        .expected("\"from client: too late\" printed before the reply is sent")
+                        .got("the reply had already come when the line was printed:\n" + run.describe())
+                        .wire(wire)
+                        .next("print \"from client: \" + text first, then send the reply (steps 3 and 4 of the "
+                                + "class comment)")
+                        .build();
+            }
+            expectPlainError(run, doing, 1, null, wire);
+            expectNothingLeftAt(server, port, "let your server fail to send its reply", wire);
         }
     }
 
     @Test
-    @Order(12)
+    @Order(19)
     @Hint("bind() throws java.net.BindException (\"Address already in use\") when another socket listens on "
             + "that address and port. Likely causes: the exception not caught, so the learner sees a stack trace; "
-            + "or \"listening on\" printed before bind. Put bind in a try, catch the IOException, print one line on "
-            + "err that names the address and port, return 1. Lesson 04, \"Address already in use\".")
+            + "\"listening on\" printed before bind; the message without the address or the port; the listener "
+            + "not closed when bind fails (open it in try-with-resources before bind). Put bind in a try, catch "
+            + "the IOException, print one line on err that names the address and port, return 1. Lesson 04, "
+            + "\"Address already in use\".")
     void a_port_in_use_is_a_plain_error_naming_it() throws IOException {
         try (var taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             String port = String.valueOf(taken.getLocalPort());
             String doing = "started your server on 127.0.0.1:" + port + ", where the check already listens";
-            ProgramRun run = runToTheEnd(doing, "put bind in a try and catch the IOException it throws "
-                    + "(java.net.BindException here): print one line that names the address and port, and return 1",
-                    "127.0.0.1", port);
+            String ifThrown = "put bind in a try and catch the IOException it throws (java.net.BindException here): "
+                    + "print one line that names the address and port, and return 1";
+            runToTheEnd(doing, ifThrown, "127.0.0.1", port); // once first: classes load, lazy descriptors open
+            Set<Inspector.Descriptor> before = Inspector.descriptors();
+            ProgramRun run = runToTheEnd(doing, ifThrown, "127.0.0.1", port);
+            List<Inspector.Descriptor> leaked = Inspector.openedSince(before);
             if (run.out().contains("listening on")) {
                 throw CheckFailed.when(doing)
                         .expected("no \"listening on\" line: bind must fail")
@@ -354,12 +736,37 @@ class ServerChecks {
                         .next("print the line after bind succeeded, not before")
                         .build();
             }
-            expectPlainError(run, doing, port, null);
+            expectPlainError(run, doing, 1, null, null);
+            String line = run.err().strip();
+            if (!line.contains("127.0.0.1") || !line.contains(port)) {
+                throw CheckFailed.when(doing)
+                        .expected("the line on stderr names the address and the port, 127.0.0.1 and " + port)
+                        .got(run.describe())
+                        .next("say where you could not listen: the address and port you were given")
+                        .build();
+            }
+            if (Inspector.available()) {
+                List<Inspector.Row> listening = Inspector.tcpRowsFor(taken.getLocalPort()).stream()
+                        .filter(r -> r.state().equals("LISTEN")).toList();
+                if (listening.size() != 1 || !leaked.isEmpty()) {
+                    throw CheckFailed.when(doing)
+                            .expected("nothing of your server left: no socket open, none listening")
+                            .got(!leaked.isEmpty() ? "your server returned with " + leaked.size() + " socket(s) "
+                                    + "still open: " + leaked.stream().map(d -> Inspector.row(d.inode())
+                                    .map(Object::toString).orElse("fd " + d.fd() + " (bound or never bound, no row)"))
+                                    .toList()
+                                    : "the kernel lists " + listening.size() + " listening sockets on port " + port
+                                    + ": " + listening)
+                            .next("close the ServerSocket also when bind fails: create it in a try-with-resources "
+                                    + "and call bind inside it")
+                            .build();
+                }
+            }
         }
     }
 
     @Test
-    @Order(13)
+    @Order(20)
     @Hint("Port 0 asks the kernel for any free port during bind. Likely cause: the port you were given (0) "
             + "printed instead of the port the listener really got (ServerSocket.getLocalPort(), after bind). "
             + "Lesson 04, \"Port 0\".")
@@ -382,16 +789,30 @@ class ServerChecks {
     }
 
     @Test
-    @Order(14)
+    @Order(21)
     @Hint("Nothing in your server should assume IPv4: InetAddress.getByName(\"::1\") gives an Inet6Address and "
-            + "ServerSocket binds it the same way. Likely cause: the address parsed by hand as four numbers "
-            + "between dots, as inet_addr does in C; InetAddress.getByName reads both kinds. Lesson 04, \"bind: "
-            + "a known address\".")
+            + "ServerSocket binds it the same way. An IPv6 address holds colons itself, so the \"listening on\" line "
+            + "puts it in brackets before the port's colon: listening on [0:0:0:0:0:0:0:1]:5555. Likely causes: "
+            + "the address parsed by hand as four numbers between dots, as inet_addr does in C (InetAddress.getByName "
+            + "reads both kinds); the brackets left out. Lesson 04, \"bind: a known address\".")
     void the_server_works_on_the_IPv6_loopback() throws IOException {
         Assumptions.assumeTrue(ipv6Loopback(), "this machine has no IPv6 loopback (::1)");
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "::1", "0")) {
             int port = listeningPort(server);
+            Matcher listening = Pattern.compile("^listening on \\[([^\\]]*)\\]:" + port + "\\s*$", Pattern.MULTILINE)
+                    .matcher(server.outSoFar());
+            if (!listening.find() || !isIpv6Loopback(listening.group(1))) {
+                throw CheckFailed.when("started your server with arguments [::1, 0]")
+                        .expected("a line \"listening on [0:0:0:0:0:0:0:1]:" + port + "\" (the address in brackets; "
+                                + "[::1] is fine too)")
+                        .got(Transcript.quote(server.outSoFar()))
+                        .next(server.outSoFar().contains("[") ? "the address in the brackets is the listener's own, "
+                                + "getInetAddress().getHostAddress()"
+                                : "put an IPv6 address in brackets: \"[\" + address + \"]:\" + port, since the "
+                                + "address has colons of its own (test for a colon, or for Inet6Address)")
+                        .build();
+            }
             Conversation c = server.connect("::1", port, wire);
             int clientPort = c.socket().getLocalPort();
             send(c, () -> c.send(Frame.of("over IPv6")), wire);
@@ -402,7 +823,7 @@ class ServerChecks {
             boolean ok = m.find() && m.group(2).equals(String.valueOf(clientPort)) && isIpv6Loopback(m.group(1));
             if (!ok) {
                 throw CheckFailed.when("connected to your server on [::1] from port " + clientPort)
-                        .expected("a line \"ip:0:0:0:0:0:0:0:1, port:" + clientPort + "\" (or ip:::1)")
+                        .expected("a line \"ip:0:0:0:0:0:0:0:1, port:" + clientPort + "\" (or ip:::1; no brackets)")
                         .got(run.describe())
                         .next("getInetAddress().getHostAddress() and getPort() of the accepted socket")
                         .build();
@@ -411,47 +832,79 @@ class ServerChecks {
     }
 
     @Test
-    @Order(15)
-    @Hint("Check the arguments before touching the network: exactly two; the address must be an IP address "
-            + "(InetAddress.getByName throws UnknownHostException otherwise); the port a number from 0 to 65535. "
-            + "Likely causes: only negative ports refused, so 70000 reaches new InetSocketAddress, which throws "
-            + "IllegalArgumentException (a stack trace); Integer.parseInt's NumberFormatException for \"abc\" not "
-            + "caught; a different exit code for each case. Print one line with \"usage\" in it and return 2 each "
-            + "time. Lesson 04, \"The server in Java, call by call\".")
+    @Order(22)
+    @Hint("Check the arguments before touching the network: exactly two; InetAddress.getByName must read the "
+            + "address (it throws UnknownHostException for ::zz or a name that does not resolve); the port a "
+            + "number from 0 to 65535. Each of those is a usage error: a line containing \"Usage: Server <ip> "
+            + "<port>\" on err, nothing on out, exit code 2 (the kit's convention, lesson 02). Likely causes: only "
+            + "negative ports refused, so 65536 reaches new InetSocketAddress, which throws IllegalArgumentException "
+            + "(a stack trace); Integer.parseInt's NumberFormatException for \"abc\" not caught; the usage line on "
+            + "out; exit code 1 where 2 is meant. Lesson 04, \"The server in Java, call by call\".")
     void a_bad_address_or_port_is_a_usage_error() {
         List<String[]> cases = List.of(
+                new String[] {},
+                new String[] {"127.0.0.1"},
+                new String[] {"127.0.0.1", "0", "extra"},
                 new String[] {"::zz", "0"},
-                new String[] {"127.0.0.1", "70000"},
-                new String[] {"127.0.0.1", "abc"},
+                new String[] {"nosuchhost.invalid", "0"}, // .invalid never resolves (RFC 6761)
+                new String[] {"127.0.0.1", "65536"},
                 new String[] {"127.0.0.1", "-1"},
-                new String[] {"127.0.0.1"});
-        var codes = new ArrayList<Integer>();
+                new String[] {"127.0.0.1", "abc"});
         for (String[] args : cases) {
             String doing = "started your server with arguments " + Arrays.toString(args);
-            ProgramRun run = runToTheEnd(doing, "check the arguments yourself before you use them: exactly two, an "
-                    + "IP address, a port from 0 to 65535 (new InetSocketAddress throws for 70000); print a usage "
-                    + "line and return 2", args);
-            expectPlainError(run, doing, null, null);
-            if (!run.err().toLowerCase().contains("usage") || run.out().contains("listening on")) {
+            String ifThrown = "check the arguments yourself before you use them: exactly two, an address "
+                    + "InetAddress.getByName can read, a port from 0 to 65535 (new InetSocketAddress throws for "
+                    + "65536); print a usage line on err and return 2";
+            // No arguments at all goes through run without time limits, as main does: a usage error never waits.
+            // A name is looked up, which may ask this machine's DNS server (".invalid" is never found, but a
+            // resolver may still ask): that case gets more time.
+            ProgramRun run = args.length == 0 ? runWithDefaults(doing, ifThrown)
+                    : args[0].endsWith(".invalid") ? runToTheEnd(doing, ifThrown, LOOKUP_LIMIT, (out, err) ->
+                            Server.run(args.clone(), InputStream.nullInputStream(), out, err, ACCEPT, READ), args)
+                    : runToTheEnd(doing, ifThrown, args);
+            boolean usageOnErr = run.err().contains(USAGE);
+            if (run.exitCode() != 2 || !usageOnErr || !run.out().isEmpty() || run.hasStackTrace()) {
                 throw CheckFailed.when(doing)
-                        .expected("a usage error: one line on stderr with the word \"usage\", and no listening")
+                        .expected("a usage error: exit code 2, a line containing \"" + USAGE + "\" on stderr, "
+                                + "nothing on stdout")
                         .got(run.describe())
-                        .next("check the arguments first, print e.g. \"usage: Server <ip> <port>\" and why")
+                        .next(run.hasStackTrace() ? "catch the exception and print the usage line instead"
+                                : run.out().contains(USAGE) ? "the usage line goes to err (standard error), not out"
+                                : run.out().contains("listening on") ? "check the arguments before you bind"
+                                : !usageOnErr ? "print a line containing \"" + USAGE + "\" (exactly these words) "
+                                + "on err"
+                                : run.exitCode() != 2 ? "return 2 for a usage error (1 is for the network saying no)"
+                                : "print nothing on out for a usage error")
                         .build();
             }
-            codes.add(run.exitCode());
-        }
-        if (codes.stream().distinct().count() != 1) {
-            throw CheckFailed.when("gave your server five kinds of wrong arguments")
-                    .expected("the same exit code for every usage error")
-                    .got("exit codes " + codes)
-                    .next("pick one code for usage errors (2 is customary) and return it in every case")
-                    .build();
         }
     }
 
     @Test
-    @Order(16)
+    @Order(23)
+    @Hint("Ports go from 0 to 65535, both ends included: 1 and 65535 are not usage errors. With those the server "
+            + "goes on to bind (as root port 1 works; otherwise it may be refused, exit 1), waits for a client, "
+            + "and gives up after its accept timeout (exit 1). Likely cause: the range test off by one at an "
+            + "end (port >= 65535, or port < 1). Lesson 04, \"The server in Java, call by call\".")
+    void ports_1_and_65535_are_valid() {
+        for (String port : List.of("1", "65535")) {
+            String doing = "started your server with arguments [127.0.0.1, " + port + "] (accept timeout 100 ms)";
+            ProgramRun run = runToTheEnd(doing, "port " + port + " is a valid port: let bind decide, and catch what "
+                    + "it throws", Duration.ofMillis(100), "127.0.0.1", port);
+            if (run.err().contains(USAGE) || run.exitCode() == 2) {
+                throw CheckFailed.when(doing)
+                        .expected("not a usage error: port " + port + " is within 0 to 65535, so the server binds "
+                                + "(or bind says no) and, with nobody calling, gives up: exit code 1")
+                        .got(run.describe())
+                        .next("the range test: refuse port < 0 and port > 65535, nothing else")
+                        .build();
+            }
+            expectPlainError(run, doing, 1, null, null);
+        }
+    }
+
+    @Test
+    @Order(24)
     @Hint("Close the accepted socket (it ends the connection: the client reads end of stream) and then the "
             + "listener (the port is free again). Likely causes: the accepted socket used but never closed, so it "
             + "sits in CLOSE_WAIT once the client closes; the listener never closed, so the port stays in LISTEN. "
@@ -488,16 +941,36 @@ class ServerChecks {
      * person running the program sees as a stack trace: it fails the check, saying {@code ifThrown}.
      */
     private static ProgramRun runToTheEnd(String doing, String ifThrown, String... args) {
+        return runToTheEnd(doing, ifThrown, ACCEPT, args);
+    }
+
+    /** Like the above, with {@code acceptTimeout} for the server. */
+    private static ProgramRun runToTheEnd(String doing, String ifThrown, Duration acceptTimeout, String... args) {
+        return runToTheEnd(doing, ifThrown, LIMIT, (out, err) -> Server.run(args.clone(), InputStream.nullInputStream(),
+                out, err, acceptTimeout, READ), args);
+    }
+
+    /** Runs {@code run(args, in, out, err)}, the one with the generous time limits that main calls. */
+    private static ProgramRun runWithDefaults(String doing, String ifThrown, String... args) {
+        return runToTheEnd(doing, ifThrown, LIMIT, (out, err) -> Server.run(args.clone(), InputStream.nullInputStream(),
+                out, err), args);
+    }
+
+    private interface Run {
+        int run(PrintStream out, PrintStream err) throws Exception;
+    }
+
+    private static ProgramRun runToTheEnd(String doing, String ifThrown, Duration limit, Run program,
+            String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
              var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            LabCode.Outcome<Integer> outcome = LabCode.outcome(doing, LIMIT, () -> Server.run(args.clone(),
-                    InputStream.nullInputStream(), outStream, errStream, ACCEPT, READ));
+            LabCode.Outcome<Integer> outcome = LabCode.outcome(doing, limit, () -> program.run(outStream, errStream));
             if (outcome.threw()) {
                 Throwable t = outcome.thrown();
                 throw CheckFailed.when(doing)
-                        .expected("exit code other than 0 and ONE plain line on stderr, no exception")
+                        .expected("an exit code and ONE plain line on stderr, no exception")
                         .got("run threw " + t.getClass().getName() + (t.getMessage() == null ? "" : ": "
                                 + t.getMessage()) + "\nat " + LabCode.where(t.getStackTrace())
                                 + "\n(a person running your server would see a stack trace)")
@@ -540,6 +1013,9 @@ class ServerChecks {
         Conversation.Received r = c.read(Frame.SIZE, ANSWER);
         byte[] expected = Frame.of(text);
         if (!Arrays.equals(expected, r.bytes())) {
+            if (r.ending() == Conversation.Ending.CLOSED || r.ending() == Conversation.Ending.RESET) {
+                server.awaitEnd(ANSWER); // it closed: let run end, so the advice can say how it ended
+            }
             throw CheckFailed.when("waited for your server's answer")
                     .expected("one frame of 128 bytes holding " + Transcript.quote(text) + " and NULs")
                     .got(r.bytes().length + " bytes " + Transcript.quote(Frame.text(r.bytes())) + ", then "
@@ -550,7 +1026,9 @@ class ServerChecks {
                                 case RESET -> "your server reset the connection";
                             })
                     .wire(wire)
-                    .next((r.bytes().length == 0 && r.ending() == Conversation.Ending.CLOSED
+                    .next((r.bytes().length == 0 && server.thrownSoFar() != null
+                            ? "your server's run threw " + server.thrownSoFar() + " before it answered"
+                            : r.bytes().length == 0 && r.ending() == Conversation.Ending.CLOSED
                             && server.outSoFar().contains("from client:")
                             ? "your server read the frame (it printed \"from client: ...\") but closed without "
                             + "answering: write frame(reply(text)) on the ACCEPTED socket's output stream, and if "
@@ -571,24 +1049,31 @@ class ServerChecks {
                     .expected("exit code 0 and nothing on stderr")
                     .got(run.describe())
                     .wire(wire)
-                    .next("return 0 after the reply is sent and both sockets are closed")
+                    .next(run.exitCode() == 0 ? "print nothing on err when all went well: err is for what went wrong"
+                            : !run.err().isEmpty() ? "your server reported a failure (see stderr) although the client "
+                            + "was served: what does that line say, and which step printed it?"
+                            : "return 0 after the reply is sent and both sockets are closed")
                     .build();
         }
     }
 
-    /** A run that failed as a program should: non-zero exit, one plain line on stderr mentioning {@code word}. */
-    private static void expectPlainError(ProgramRun run, String doing, String word, Transcript wire) {
+    /** A run that failed as a program should: exit code {@code code}, one plain line on stderr mentioning {@code word}. */
+    private static void expectPlainError(ProgramRun run, String doing, int code, String word, Transcript wire) {
         List<String> lines = run.err().lines().filter(l -> !l.isBlank()).toList();
-        boolean plain = run.exitCode() != 0 && lines.size() == 1 && !run.hasStackTrace()
+        boolean plain = run.exitCode() == code && lines.size() == 1 && !run.hasStackTrace()
                 && (word == null || lines.get(0).contains(word));
         if (!plain) {
             var report = CheckFailed.when(doing)
-                    .expected("exit code other than 0 and ONE plain line on stderr"
+                    .expected("exit code " + code + " and ONE plain line on stderr"
                             + (word == null ? "" : " that mentions " + word) + ", no stack trace")
                     .got(run.describe())
                     .next(run.hasStackTrace() ? "catch the exception in run and print its meaning in one line"
-                            : run.exitCode() == 0 ? "return 1 (or 2 for usage errors) when something goes wrong"
-                            : "one line, e.g. err.println(\"Server: ...\")");
+                            : run.exitCode() != code ? "return " + code + " here: " + (code == 1
+                            ? "1 is for the network or the client saying no (0 means all went well, 2 is for usage "
+                            + "errors)" : "2 is for usage errors")
+                            : lines.isEmpty() ? "print one line on err, e.g. err.println(\"Server: ...\")"
+                            : lines.size() > 1 ? "one line only on err: say it in one sentence"
+                            : "the line should mention " + word);
             if (wire != null) {
                 report.wire(wire);
             }
@@ -623,6 +1108,16 @@ class ServerChecks {
                 .build();
     }
 
+    /** True when this machine lets a socket bind {@code ip} (macOS has only 127.0.0.1 on lo0 unless aliased). */
+    private static boolean canBind(String ip) {
+        try (var s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean ipv6Loopback() {
         try (var s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
@@ -633,7 +1128,7 @@ class ServerChecks {
     }
 
     /** What to look at when the "ip:…, port:…" line is wrong, from what it says. */
-    private static String peerAdvice(Matcher m, int serverPort, int clientPort) {
+    private static String peerAdvice(Matcher m, String serverIp, int serverPort, String clientIp, int clientPort) {
         String advice = "print the ACCEPTED socket's getInetAddress().getHostAddress() and getPort()";
         if (!m.find(0)) {
             return advice + " as \"ip:<address>, port:<port>\"";
@@ -642,23 +1137,17 @@ class ServerChecks {
             return "the address starts with \"/\": that is InetAddress.toString() (host name, \"/\", address). "
                     + "Use getHostAddress(), which gives the address alone";
         }
+        var wrong = new ArrayList<String>();
+        if (!clientIp.equals(serverIp) && m.group(1).equals(serverIp)) {
+            wrong.add(serverIp + " is your server's own address (getLocalAddress()); the client's address is "
+                    + "getInetAddress() of the accepted socket");
+        }
         if (m.group(2).equals(String.valueOf(serverPort))) {
-            return "port " + serverPort + " is your server's own port (getLocalPort()); the client's port is "
-                    + "getPort() of the accepted socket";
+            wrong.add("port " + serverPort + " is your server's own port (getLocalPort()); the client's port is "
+                    + "getPort() of the accepted socket");
         }
-        return advice + "; the client's port is " + clientPort;
-    }
-
-    private static boolean isAddress(String text, InetAddress expected) {
-        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        if (host.isEmpty() || !host.matches("[0-9a-fA-F:.]+")) {
-            return false; // a host name, or "/127.0.0.1": not the address in numbers
-        }
-        try {
-            return InetAddress.getByName(host).equals(expected);
-        } catch (IOException e) {
-            return false;
-        }
+        return wrong.isEmpty() ? advice + "; the client is " + clientIp + " port " + clientPort
+                : String.join("; ", wrong);
     }
 
     private static boolean isIpv6Loopback(String text) {
@@ -668,6 +1157,54 @@ class ServerChecks {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Connects to the child JVM's server once it listens: tries again while the connection is refused, until the
+     * child has ended (then null) or its time is up.
+     */
+    private static Conversation connectWhenListening(String ip, int port, CompletableFuture<ChildJvm.Result> child,
+            Transcript wire) throws IOException {
+        long deadline = System.nanoTime() + CHILD_LIMIT.toNanos();
+        while (!child.isDone() && System.nanoTime() < deadline) {
+            var socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(InetAddress.getByName(ip), port), 1000);
+                wire.event("kit connected to " + ip + ":" + port + " from port " + socket.getLocalPort());
+                return new Conversation(socket, wire);
+            } catch (ConnectException notYet) {
+                socket.close();
+                try {
+                    Thread.sleep(20); // the child JVM is still starting: nothing to wait on but its listener
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Waits for {@code latch} at most {@link #LIMIT}; the check then goes on and judges what it sees. */
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean contains(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (bytes[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static int utf8(String s) {

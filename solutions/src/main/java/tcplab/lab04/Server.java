@@ -3,7 +3,6 @@ package tcplab.lab04;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,7 +32,7 @@ public final class Server {
     static final Duration ACCEPT_TIMEOUT = Duration.ofMinutes(10);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final String USAGE = "usage: Server <ip> <port>";
+    private static final String USAGE = "Usage: Server <ip> <port>";
 
     private Server() {}
 
@@ -46,7 +45,7 @@ public final class Server {
         return run(args, in, out, err, ACCEPT_TIMEOUT, READ_TIMEOUT);
     }
 
-    /** The program: 0 when one client was served, 2 for a usage error, 1 when the network said no. */
+    /** The program: 0 when one client was served, 2 for a usage error, 1 when the network or the client said no. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err,
                           Duration acceptTimeout, Duration readTimeout) throws Exception {
         if (args.length != 2) {
@@ -80,14 +79,14 @@ public final class Server {
                 return 1;
             }
             out.println("listening on " + show((InetSocketAddress) listener.getLocalSocketAddress()));
-            out.flush();
+            out.flush(); // whoever started us waits for this line, and out may be buffered
 
             listener.setSoTimeout(millis(acceptTimeout));
             Socket client;
             try {
                 client = listener.accept();
             } catch (SocketTimeoutException e) {
-                err.println("Server: no client came within " + acceptTimeout.toSeconds() + " s");
+                err.println("Server: no client came within " + acceptTimeout.toMillis() + " ms");
                 return 1;
             }
             try (client) {
@@ -105,7 +104,7 @@ public final class Server {
         try {
             text = readFrame(client.getInputStream());
         } catch (SocketTimeoutException e) {
-            err.println("Server: the client sent no whole frame within " + readTimeout.toMillis() + " ms");
+            err.println("Server: gave up: no bytes from the client for " + readTimeout.toMillis() + " ms");
             return 1;
         } catch (EOFException e) {
             err.println("Server: " + e.getMessage());
@@ -116,9 +115,8 @@ public final class Server {
         }
         out.println("from client: " + text);
         try {
-            OutputStream o = client.getOutputStream();
-            o.write(frame(reply(text)));
-            o.flush();
+            // A socket's own stream has no buffer: write sends at once, and there is nothing to flush.
+            client.getOutputStream().write(frame(reply(text)));
         } catch (IOException e) {
             err.println("Server: sending the reply failed: " + e.getMessage());
             return 1;
@@ -126,7 +124,7 @@ public final class Server {
         return 0;
     }
 
-    /** The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs. It must fit in 127 bytes. */
+    /** The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs; more than 127 bytes of text is an error. */
     public static byte[] frame(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > FRAME_SIZE - 1) {
@@ -159,8 +157,10 @@ public final class Server {
             return text + SMILE;
         }
         int end = FRAME_SIZE - 1;
-        while (end > 0 && (whole[end] & 0xC0) == 0x80) {
-            end--; // whole[end] continues a character that began earlier: cut before that character instead
+        while ((whole[end] & 0xC0) == 0x80) {
+            // whole[end] continues a character that began earlier: cut before that character instead. getBytes
+            // gives well-formed UTF-8, so a character's first byte comes at most 3 bytes back.
+            end--;
         }
         return new String(whole, 0, end, StandardCharsets.UTF_8);
     }
