@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # Runs every lab's checks on the reference RUNS times in a row (default 20) and reports each failure. The target
 # is zero: a check that fails now and then teaches a learner to distrust every check.
-# Usage: kit/bench/flakes.sh [RUNS] [--busy]
+# Usage: kit/bench/flakes.sh [RUNS] [--busy] [NN]
 #   --busy   keeps every core busy with a CPU hog for the whole run, as a learner's laptop compiling something
 #            else would: timing-based checks must stay deterministic under load.
+#   NN       only lab NN (default: every lab).
 # The JDK is the one ./tcplab uses (JAVA_HOME, else java on the PATH).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 runs=20
 busy=no
+what=(--all)
 for arg in "$@"; do
   case "$arg" in
     --busy) busy=yes ;;
-    ''|*[!0-9]*) echo "usage: kit/bench/flakes.sh [RUNS] [--busy]" >&2; exit 2 ;;
+    [0-9][0-9]) what=("$arg") ;;
+    ''|*[!0-9]*) echo "usage: kit/bench/flakes.sh [RUNS] [--busy] [NN]" >&2; exit 2 ;;
     *) runs="$arg" ;;
   esac
 done
-./tcplab check --all --reference >/dev/null 2>&1   # build once before counting
+./tcplab check "${what[@]}" --reference >/dev/null 2>&1   # build once before counting
 
 hogs=()
 stop_hogs() { [ "${#hogs[@]}" -gt 0 ] && kill "${hogs[@]}" 2>/dev/null; wait 2>/dev/null; }
@@ -31,7 +34,7 @@ fi
 failures=0
 start=$(date +%s)
 for i in $(seq "$runs"); do
-  if ! out="$(./tcplab check --all --reference 2>&1)"; then
+  if ! out="$(./tcplab check "${what[@]}" --reference 2>&1)"; then
     failures=$((failures + 1))
     echo "run $i failed:"
     printf '%s\n' "$out" | grep -E '✘|failed' | sed 's/^/    /'
@@ -39,5 +42,6 @@ for i in $(seq "$runs"); do
 done
 java_version="$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n 1)"
 load=""; [ "$busy" = yes ] && load=" with $(nproc) CPU hogs"
-echo "$runs runs of every check on the reference in $(( $(date +%s) - start )) s ($java_version$load): $failures failed"
+label="every lab's"; [ "${what[0]}" != --all ] && label="lab ${what[0]}'s"
+echo "$runs runs of $label checks on the reference in $(( $(date +%s) - start )) s ($java_version$load): $failures failed"
 [ "$failures" -eq 0 ]
