@@ -30,6 +30,12 @@ public final class ChildJvm {
             return new String(err, StandardCharsets.UTF_8);
         }
 
+        /** The stub's "TODO: …" when the child died on a method that is not written yet, else null. */
+        public String notWrittenYet() {
+            return errText().lines().filter(l -> l.contains("UnsupportedOperationException: TODO"))
+                    .map(l -> l.substring(l.indexOf("TODO"))).findFirst().orElse(null);
+        }
+
         /** Like {@code ProgramRun.describe()}, stdout and stderr decoded as UTF-8. */
         public String describe() {
             return (killed ? "killed: still running after its time was up" : "exit code " + exitCode)

@@ -937,12 +937,10 @@ class ClientChecks {
             server.rethrowScriptFailure();
             String doing = "ran your client's main in a JVM whose charsets are all US-ASCII (LANG=C) and typed "
                     + Transcript.quote(text);
-            String todo = child.errText().lines().filter(l -> l.contains("UnsupportedOperationException: TODO"))
-                    .findFirst().orElse(null);
-            if (todo != null) {
+            if (child.notWrittenYet() != null) {
                 throw CheckFailed.when(doing)
                         .expected("your program to run")
-                        .got("it is not written yet: " + todo.substring(todo.indexOf("TODO")))
+                        .got("it is not written yet: " + child.notWrittenYet())
                         .next("the Javadoc of Client.run")
                         .build();
             }

@@ -447,12 +447,10 @@ class ServerChecks {
             }
         }
         ChildJvm.Result child = result.get(CHILD_LIMIT.toMillis() + 5000, TimeUnit.MILLISECONDS);
-        String todo = child.errText().lines().filter(l -> l.contains("UnsupportedOperationException: TODO"))
-                .findFirst().orElse(null);
-        if (todo != null) {
+        if (child.notWrittenYet() != null) {
             throw CheckFailed.when(doing)
                     .expected("your program to run")
-                    .got("it is not written yet: " + todo.substring(todo.indexOf("TODO")))
+                    .got("it is not written yet: " + child.notWrittenYet())
                     .next("the Javadoc of Server.run")
                     .build();
         }

@@ -32,16 +32,9 @@ final class RunCommand extends Command {
     @Override
     public Integer call() throws Exception {
         Lab lab = lab(id);
-        Path classes;
-        if (reference) {
-            classes = ws.referenceClasses();
-        } else {
-            LabBuild.Outcome built = new LabBuild(ws).compile(lab);
-            if (!built.ok()) {
-                err.println(built.errors());
-                return 1;
-            }
-            classes = built.classes();
+        Path classes = new LabBuild(ws).classesFor(lab, reference, err);
+        if (classes == null) {
+            return 1;
         }
         var loader = LabBuild.loader(classes);
         Method main = mainOf(lab, loader, classes.resolve(lab.packageName().replace('.', '/')));

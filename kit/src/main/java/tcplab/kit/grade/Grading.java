@@ -26,18 +26,8 @@ public final class Grading {
     /** Like {@link #grade(Lab, boolean, PrintStream, Consumer)}; {@code also} hear every event of the run. */
     public LabResult grade(Lab lab, boolean reference, PrintStream err, Consumer<CheckResult> live,
             java.util.List<org.junit.platform.launcher.TestExecutionListener> also) {
-        Path code;
-        if (reference) {
-            code = ws.referenceClasses();
-        } else {
-            LabBuild.Outcome built = new LabBuild(ws).compile(lab);
-            if (!built.ok()) {
-                err.println(built.errors());
-                return null;
-            }
-            code = built.classes();
-        }
-        return gradeClasses(lab, code, live, null, also);
+        Path code = new LabBuild(ws).classesFor(lab, reference, err);
+        return code == null ? null : gradeClasses(lab, code, live, null, also);
     }
 
     /** Grades the compiled classes in {@code code} (learner's, reference, or a catalogued mistake). */

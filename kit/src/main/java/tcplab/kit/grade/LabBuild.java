@@ -39,6 +39,22 @@ public final class LabBuild {
         this.ws = ws;
     }
 
+    /**
+     * The classes to run for {@code lab}: the reference's as built, or the learner's, compiled now. Null when the
+     * learner's code does not compile; the compiler's messages are then on {@code err}.
+     */
+    public Path classesFor(Lab lab, boolean reference, java.io.PrintStream err) {
+        if (reference) {
+            return ws.referenceClasses();
+        }
+        Outcome built = compile(lab);
+        if (!built.ok()) {
+            err.println(built.errors());
+            return null;
+        }
+        return built.classes();
+    }
+
     public Outcome compile(Lab lab) {
         Path out = ws.learnerClasses(lab);
         var sources = new java.util.ArrayList<>(lab.learnerFiles());
