@@ -617,8 +617,8 @@ class CloseChecks {
         if (!left.isEmpty()) {
             throw CheckFailed.when(doing)
                     .expected(type.getSimpleName() + ", and nothing left open")
-                    .got(outcome.thrown() + "\nbut " + left.size() + " socket descriptor(s) still open: the listener "
-                            + "that failed to bind")
+                    .got(outcome.thrown() + "\nbut " + left.size() + " socket descriptor(s) still open (the "
+                            + "listener that failed to bind, most likely)")
                     .next("start(): when bind() throws, close the ServerSocket before you throw again (try { bind } "
                             + "catch (IOException | RuntimeException e) { listener.close(); throw e; }).")
                     .build();
@@ -1076,6 +1076,11 @@ class CloseChecks {
         } finally {
             inputEnds.countDown();
             program.join(CALL.toMillis());
+            if (program.isAlive()) {
+                // Stuck in the learner's code (a start() that serves by itself, say): wake what it may wait on.
+                Sockets.wakeListeners();
+                program.interrupt();
+            }
         }
     }
 
