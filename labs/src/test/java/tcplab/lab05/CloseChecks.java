@@ -3,6 +3,9 @@ package tcplab.lab05;
 import static tcplab.lab05.ServerUnderCheck.HOST;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,6 +14,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
@@ -24,7 +32,10 @@ import tcplab.kit.Frame;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
+import tcplab.kit.LiveOutput;
+import tcplab.kit.ProgramRun;
 import tcplab.kit.ScriptedClient;
+import tcplab.kit.Sockets;
 import tcplab.kit.Transcript;
 
 @Checks(lesson = 5)
@@ -39,6 +50,12 @@ class CloseChecks {
     /** How long the kit lets descriptors close once the server's thread has ended (they should be closed already). */
     private static final Duration GRACE = Duration.ofMillis(500);
 
+    /** How long a run of the program may take when its input is empty or its arguments are wrong. */
+    private static final Duration PROGRAM = Duration.ofSeconds(5);
+    /** How long the kit waits for one call into the learner's server. */
+    private static final Duration CALL = Duration.ofSeconds(2);
+    private static final String USAGE = "Usage: FrameServer <ip> <port>";
+
     private final Transcript wire = new Transcript();
 
     @Test
@@ -47,11 +64,28 @@ class CloseChecks {
             + "start the server's thread and return at once, without waiting for a client. If the check says your "
             + "code was still running, start() serves by itself: it calls accept() or serve() directly, or "
             + "serving.run() instead of serving.start() (run() runs the thread's work right there, on the "
-            + "caller's thread). Lesson 05, \"The lab\"; binding is Lesson 04.")
+            + "caller's thread). The thread that serves must be a daemon, so that a forgotten server never keeps "
+            + "the JVM alive: the constructor's thread is one. Lesson 05, \"The lab\"; binding is Lesson 04.")
     void the_server_starts_and_accepts_a_connection() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
             wire.event("connected: the kernel completed the handshake");
+        }
+        // The server's thread must not keep a JVM alive whose main() is done: a daemon, as the constructor makes
+        // it. Started as main() starts it, from a thread that is not a daemon (a new thread inherits that).
+        try (var server = ServerUnderCheck.startFromAPlainThread(PATIENT)) {
+            server.awaitWaitingInAccept(WAIT);
+            for (Thread t : server.threads()) {
+                if (!t.isDaemon()) {
+                    throw CheckFailed.when("started your server and looked at the thread that runs it")
+                            .expected("a daemon thread: a program whose main() returns without close() must end")
+                            .got("thread \"" + t.getName() + "\" is not a daemon: it would keep the JVM running")
+                            .next("start(): start the thread the constructor made (server.serving.start()); it is "
+                                    + "a daemon already. A new Thread(...) of your own is not, unless you call "
+                                    + "setDaemon(true) before starting it.")
+                            .build();
+                }
+            }
         }
     }
 
@@ -121,8 +155,9 @@ class CloseChecks {
             + "listener. If the second client is refused, the listener was closed after the first one: try "
             + "(listener) { … } around accept() or a listener.close() after a conversation does that; only stop() "
             + "closes it. If the second client gets nothing, the first conversation never ended (did converse() "
-            + "leave its loop when Frames.read returned null?) or serve() returned after one client. Lesson 05, "
-            + "\"A serial server's life\".")
+            + "leave its loop when Frames.read returned null?) or serve() returned after one client. A client that "
+            + "closes between frames did nothing wrong: nothing goes to the log for it. Lesson 05, \"A serial "
+            + "server's life\".")
     void the_next_client_is_served_after_the_first_leaves() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -134,7 +169,23 @@ class CloseChecks {
             }
             try (var third = connect(port)) {
                 exchange(server, third, "third client");
+                // The third conversation began after the first two had ended, and goes on: what the first two
+                // logged is there by now, and nothing of the third's yet.
+                expectNoLogAfterPoliteClients(server);
             }
+        }
+    }
+
+    /** Polite clients are worth no line in the log. */
+    private static void expectNoLogAfterPoliteClients(ServerUnderCheck server) {
+        if (!server.log().isEmpty()) {
+            throw CheckFailed.when("served two clients that each sent a frame and closed politely, and a third")
+                    .expected("nothing in your server's log: the log is for clients that went wrong, and a "
+                            + "client that closes between frames did nothing wrong")
+                    .got(server.logForMessage())
+                    .next("converse(): log only in the catch for IOException; Frames.read returning null is the "
+                            + "normal end of a conversation, not a problem.")
+                    .build();
         }
     }
 
@@ -191,11 +242,12 @@ class CloseChecks {
                                 + server.logForMessage())
                         .build();
             }
-            if (server.logHasStackTrace()) {
+            if (!server.log().isEmpty()) {
                 throw CheckFailed.when("called stop() on a server with no client")
-                        .expected("a quiet end: stop() is not an error")
+                        .expected("a quiet end: stop() is not an error, and the log is for clients that went wrong")
                         .got(server.logForMessage())
-                        .next("serve(): the SocketException from accept() after stop() is expected; print nothing.")
+                        .next("serve(): the SocketException from accept() after stop() is expected; return and "
+                                + "print nothing" + (server.logHasStackTrace() ? ", least of all a stack trace." : "."))
                         .build();
             }
         }
@@ -296,7 +348,9 @@ class CloseChecks {
     void close_ends_the_conversation_in_progress_too() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
+            int port = server.port();
             exchange(server, client, "talking");
+            List<Thread> serving = server.threads();
             server.closeServer();
             wire.event("the check called close() on your server");
             Received end = client.read(1, WAIT);
@@ -308,10 +362,15 @@ class CloseChecks {
                         .next("close(): after stop(), close the `current` socket too.")
                         .build();
             }
-            if (!server.awaitStopped(WAIT)) {
-                throw CheckFailed.when("waited for your server's thread after close()")
-                        .expected("it to end").got("it is still running").wire(wire)
-                        .next("serve() must return once the listener is closed.\n" + server.logForMessage())
+            expectNothingLeftAfterClose(server, port, serving, "called close() on your server during a conversation");
+            if (!server.log().isEmpty()) {
+                throw CheckFailed.when("called close() on your server during a conversation")
+                        .expected("nothing in your server's log: close() ended that conversation on purpose, the "
+                                + "client did nothing wrong")
+                        .got(server.logForMessage())
+                        .wire(wire)
+                        .next("converse(): the read that close() interrupts throws SocketException; log it only "
+                                + "when `closing` is not set (close() sets it before it closes the socket).")
                         .build();
             }
         }
@@ -319,6 +378,29 @@ class CloseChecks {
 
     @Test
     @Order(10)
+    @Hint("close() on a server that has no client: `current` is null then, so check it before you close it. And "
+            + "close() waits for the server's thread (awaitStopped): when it returns, the thread has ended and the "
+            + "port has no listener. Lesson 05, \"Closing the listener\".")
+    void close_ends_a_server_that_has_no_client() {
+        try (var server = ServerUnderCheck.start(PATIENT)) {
+            int port = server.port();
+            List<Thread> serving = server.awaitWaitingInAccept(WAIT).map(List::of)
+                    .orElseGet(server::threads);
+            server.closeServer();
+            expectNothingLeftAfterClose(server, port, serving, "called close() on a server with no client");
+            if (!server.log().isEmpty()) {
+                throw CheckFailed.when("called close() on a server with no client")
+                        .expected("a quiet end: close() is not an error")
+                        .got(server.logForMessage())
+                        .next("serve(): the exception accept() throws once the listener is closed is the normal way "
+                                + "out; print nothing.")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(11)
     @Hint("A client that resets makes your read (or write) throw SocketException \"Connection reset\". Catch "
             + "IOException around ONE conversation (inside converse()), write one line to the log, close that "
             + "socket and go back to accept(). Likely cause: one try/catch around accept() AND converse(), or "
@@ -327,19 +409,21 @@ class CloseChecks {
     void a_client_that_resets_does_not_bring_the_server_down() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
+            int rudePort;
             try (var rude = connect(port)) {
+                rudePort = rude.socket().getLocalPort();
                 exchange(server, rude, "goodbye, rudely");
                 rude.reset();
             }
             try (var next = connect(port)) {
                 exchange(server, next, "am I served?", "the client before it reset its connection");
             }
-            expectOneLineLog(server, "made a client reset its connection");
+            expectOneLineLog(server, rudePort, "made a client reset its connection");
         }
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @Hint("A client that closes in the middle of a frame sent half a message: Frames.read throws "
             + "EOFException. Do not answer a half frame; log one line, close, serve the next client. Likely "
             + "causes: a catch for SocketException only (EOFException is not one, so it escapes and ends the "
@@ -348,7 +432,9 @@ class CloseChecks {
     void a_client_that_leaves_mid_frame_gets_no_reply_and_the_next_is_served() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
+            int leaverPort;
             try (var leaver = connect(port)) {
+                leaverPort = leaver.socket().getLocalPort();
                 leaver.send(Arrays.copyOf(Frame.of("half a frame"), 50));
                 leaver.shutdownOutput();
                 Received r = leaver.read(Frame.SIZE, WAIT);
@@ -365,12 +451,12 @@ class CloseChecks {
             try (var next = connect(port)) {
                 exchange(server, next, "next, please", "the client before it left in the middle of a frame");
             }
-            expectOneLineLog(server, "made a client leave in the middle of a frame");
+            expectOneLineLog(server, leaverPort, "made a client leave in the middle of a frame");
         }
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Hint("One client at a time means a silent client blocks everyone behind it. Set the ACCEPTED socket's "
             + "read timeout (client.setSoTimeout(readTimeout in ms)) so a read that waits too long throws "
             + "SocketTimeoutException; log one line, close, take the next client. Likely causes: no setSoTimeout "
@@ -380,8 +466,10 @@ class CloseChecks {
         Duration readTimeout = Duration.ofMillis(250);
         try (var server = ServerUnderCheck.start(readTimeout)) {
             int port = server.port();
+            int silentPort;
             try (var silent = connect(port);
                  var next = connect(port)) {
+                silentPort = silent.socket().getLocalPort();
                 wire.event("the first client says nothing; the second sends a frame");
                 next.send(Frame.of("waiting my turn"));
                 expectReply(server, next, "waiting my turn",
@@ -397,12 +485,321 @@ class CloseChecks {
                             .build();
                 }
             }
-            expectOneLineLog(server, "left a client silent for the read timeout");
+            expectOneLineLog(server, silentPort, "left a client silent for the read timeout");
         }
     }
 
     @Test
-    @Order(13)
+    @Order(14)
+    @Hint("The read timeout is the one start() is given: client.setSoTimeout((int) readTimeout.toMillis()) on the "
+            + "ACCEPTED socket. A number of your own (1000, 30_000) or a unit slip (readTimeout.toSeconds() is 0 for "
+            + "150 ms, and setSoTimeout(0) means no timeout at all) makes a server whose clients are cut off too "
+            + "early or never. The timeout counts for every read, also in the middle of a frame. Lesson 05, "
+            + "\"A serial server's life\".")
+    void the_read_timeout_is_the_one_start_was_given() throws IOException {
+        Duration quick = Duration.ofMillis(150);
+        Duration slow = Duration.ofMillis(1600);
+        // Two servers at once. Any fixed timeout is either above 10 x 150 ms or below 1600 ms, so one of them
+        // shows it; and a correct server can close neither early, since its timer starts after the kit's connect.
+        try (var quickServer = ServerUnderCheck.start(quick);
+             var slowServer = ServerUnderCheck.start(slow);
+             var stalled = connect(quickServer.port());
+             var silent = connect(slowServer.port())) {
+            long connected = System.nanoTime();
+            int stalledPort = stalled.socket().getLocalPort();
+            stalled.send(Arrays.copyOf(Frame.of("half a frame, then nothing"), 40));
+            wire.event("a client of the server with readTimeout " + quick.toMillis() + " ms sent 40 bytes of a frame "
+                    + "and stalled; a client of the server with readTimeout " + slow.toMillis() + " ms said nothing");
+            Duration quickLimit = quick.multipliedBy(10);
+            Received cut = stalled.read(1, quickLimit);
+            if (cut.ending() != Ending.CLOSED && cut.ending() != Ending.RESET) {
+                throw CheckFailed.when("sent 40 bytes of a frame to a server started with readTimeout "
+                                + quick.toMillis() + " ms, then stalled")
+                        .expected("your server to give up on that client within " + LabCode.seconds(quickLimit)
+                                + " (10 times its read timeout) and close the connection")
+                        .got(describe(cut, quickLimit))
+                        .wire(wire)
+                        .next("converse(): client.setSoTimeout((int) readTimeout.toMillis()) before the first read. "
+                                + "Likely causes: no timeout, a fixed one of your own, or a conversion that rounds "
+                                + "150 ms down to 0 (toSeconds()), which setSoTimeout takes as \"no timeout\".")
+                        .build();
+            }
+            Duration slowLeft = slow.minus(Duration.ofNanos(System.nanoTime() - connected))
+                    .minus(Duration.ofMillis(50));
+            Received early = silent.read(1, slowLeft.isNegative() ? Duration.ZERO : slowLeft);
+            if (early.ending() != Ending.TIMED_OUT) {
+                throw CheckFailed.when("connected to a server started with readTimeout " + slow.toMillis()
+                                + " ms and said nothing")
+                        .expected("the connection to stay open for at least those " + slow.toMillis() + " ms")
+                        .got(describe(early) + ", before " + slow.toMillis() + " ms had passed")
+                        .wire(wire)
+                        .next("converse(): the read timeout must be the readTimeout given to start(), in "
+                                + "milliseconds; a fixed number of your own cuts off clients too early.")
+                        .build();
+            }
+            // The quick server ended that conversation before the slow one's wait: its line is there by now.
+            expectOneLineLog(quickServer, stalledPort, "stalled in the middle of a frame");
+        }
+    }
+
+    @Test
+    @Order(15)
+    @Hint("start(host, …) must listen on THAT address: bind to new InetSocketAddress(host, port). new "
+            + "ServerSocket(port) alone, or an InetSocketAddress without the host, listens on every address of the "
+            + "machine (the wildcard, 0.0.0.0 or ::), which lets in clients from networks the server was never "
+            + "meant for. Lesson 04, binding.")
+    void the_server_listens_on_the_address_it_is_given() throws IOException {
+        String other = "127.0.0.2";
+        try (var server = ServerUnderCheck.start(other, PATIENT, false)) {
+            int port = server.port();
+            if (Inspector.available()) {
+                var rows = ourListeners(port);
+                boolean right = !rows.isEmpty() && rows.stream()
+                        .allMatch(r -> r.local().getAddress().getHostAddress().equals(other));
+                if (!right) {
+                    throw CheckFailed.when("started your server with FrameServer.start(\"" + other + "\", 0, …) "
+                                    + "and looked at the kernel's table")
+                            .expected("one listener on " + other + ":" + port)
+                            .got(rows.isEmpty() ? "no listener on port " + port : "the kernel lists " + rows)
+                            .next("start(): listener.bind(new InetSocketAddress(host, port)); a listener on * (the "
+                                    + "wildcard) takes every address of the machine, not the one asked for.")
+                            .build();
+                }
+            }
+            try (var client = ScriptedClient.connect(other, port, wire, WAIT)) {
+                exchange(server, client, "on " + other);
+            }
+        }
+    }
+
+    @Test
+    @Order(16)
+    @Hint("start() binds before it makes the server and starts the thread, so a bind that fails leaves nothing "
+            + "running. The ServerSocket itself holds a descriptor from the moment bind() tries: close it when "
+            + "bind() throws (try/catch, close, throw again), or the failed start leaks it. A port in use and a "
+            + "host that does not resolve are IOExceptions; a port outside 0..65535 is an "
+            + "IllegalArgumentException. Lesson 05, \"The lab\"; binding is Lesson 04.")
+    void a_start_that_fails_leaves_nothing_open() throws IOException {
+        try (var blocker = new java.net.ServerSocket()) {
+            blocker.bind(new InetSocketAddress(HOST, 0));
+            int taken = blocker.getLocalPort();
+            expectFailedStart(HOST, taken, IOException.class, "port " + taken + " already has a listener");
+            expectFailedStart("nowhere.invalid", 0, IOException.class, "a host name that does not resolve");
+            expectFailedStart(HOST, 65536, IllegalArgumentException.class, "port 65536, one above the last");
+            expectFailedStart(HOST, -1, IllegalArgumentException.class, "port -1");
+        }
+    }
+
+    private void expectFailedStart(String host, int port, Class<? extends Exception> type, String why) {
+        Set<Inspector.Descriptor> before = Inspector.descriptors();
+        List<Thread> threadsBefore = ServerUnderCheck.serverThreads();
+        String doing = "called FrameServer.start(\"" + host + "\", " + port + ", …) (" + why + ")";
+        var outcome = LabCode.outcome(doing, Duration.ofSeconds(5),
+                () -> FrameServer.start(host, port, PATIENT, new PrintStream(OutputStream.nullOutputStream())));
+        if (!outcome.threw()) {
+            Sockets.closeAll(outcome.value());
+            throw CheckFailed.when(doing)
+                    .expected("an " + type.getSimpleName())
+                    .got("a running server")
+                    .next("start(): let bind()'s exception out; the caller has to know the server is not running.")
+                    .build();
+        }
+        if (!type.isInstance(outcome.thrown())) {
+            throw CheckFailed.when(doing)
+                    .expected("an " + type.getSimpleName())
+                    .got(outcome.thrown().toString())
+                    .next("start(): let the exception of new InetSocketAddress(…) or bind() out as it is, not "
+                            + "wrapped in another one.")
+                    .cause(outcome.thrown())
+                    .build();
+        }
+        List<Inspector.Descriptor> left = Inspector.openedSince(before);
+        if (!left.isEmpty()) {
+            throw CheckFailed.when(doing)
+                    .expected(type.getSimpleName() + ", and nothing left open")
+                    .got(outcome.thrown() + "\nbut " + left.size() + " socket descriptor(s) still open (the "
+                            + "listener that failed to bind, most likely)")
+                    .next("start(): when bind() throws, close the ServerSocket before you throw again (try { bind } "
+                            + "catch (IOException | RuntimeException e) { listener.close(); throw e; }).")
+                    .build();
+        }
+        List<Thread> running = new ArrayList<>(ServerUnderCheck.serverThreads());
+        running.removeAll(threadsBefore);
+        if (!running.isEmpty()) {
+            throw CheckFailed.when(doing)
+                    .expected(type.getSimpleName() + ", and no thread left running")
+                    .got("thread \"" + running.get(0).getName() + "\" still runs your code")
+                    .next("start(): bind first; make the server and start its thread only once the listener is "
+                            + "bound.")
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(17)
+    @Hint("close() waits for the server's thread with awaitStopped(), which throws InterruptedException when the "
+            + "calling thread is interrupted. close() cannot pass it on, so it must catch it and call "
+            + "Thread.currentThread().interrupt(): that keeps the interrupt for the caller, who is probably being "
+            + "asked to stop. An empty catch swallows it. Lesson 05, \"The lab\".")
+    void close_keeps_the_interrupt_of_the_thread_that_calls_it() throws IOException {
+        try (var server = ServerUnderCheck.start(HOST, PATIENT, true)) {
+            try (var rude = connect(server.port())) {
+                exchange(server, rude, "hold on");
+                rude.reset();
+            }
+            // The reset makes the server log a line, and the check holds its thread right there: alive for sure,
+            // so close() does wait for it, and an interrupt reaches that wait on every run.
+            if (!server.awaitHeldInLog(WAIT)) {
+                throw CheckFailed.when("made a client reset its connection and waited for your server's log line")
+                        .expected("one line in the log about that client")
+                        .got(server.logForMessage())
+                        .wire(wire)
+                        .next("converse(): catch IOException around the conversation and log one line.")
+                        .build();
+            }
+            boolean kept = server.closeWhileInterrupted();
+            server.releaseLog();
+            if (!kept) {
+                throw CheckFailed.when("called close() from a thread whose interrupt status was set, while your "
+                                + "server's thread was still running")
+                        .expected("close() to return with the interrupt status still set")
+                        .got("the interrupt status was cleared: close() caught the InterruptedException and "
+                                + "dropped it")
+                        .next("close(): catch (InterruptedException e) { Thread.currentThread().interrupt(); }")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(18)
+    @Hint("close() ends the server and then WAITS for its thread: awaitStopped(Duration.ofSeconds(1)) after "
+            + "closing the listener and the current socket. A close() that returns at once leaves the thread "
+            + "still finishing its last conversation, so whoever called close() cannot count on the server being "
+            + "over. Lesson 05, \"The lab\".")
+    void close_waits_until_the_servers_thread_has_ended() throws Exception {
+        try (var server = ServerUnderCheck.start(HOST, PATIENT, true)) {
+            try (var rude = connect(server.port())) {
+                exchange(server, rude, "hold on");
+                rude.reset();
+            }
+            // The reset makes the server log a line, and the check holds its thread right there: while it is held,
+            // a close() that waits for the thread is still waiting, on every run.
+            if (!server.awaitHeldInLog(WAIT)) {
+                throw CheckFailed.when("made a client reset its connection and waited for your server's log line")
+                        .expected("one line in the log about that client")
+                        .got(server.logForMessage())
+                        .wire(wire)
+                        .next("converse(): catch IOException around the conversation and log one line.")
+                        .build();
+            }
+            List<Thread> serving = server.threads();
+            var done = new CompletableFuture<Void>();
+            Thread closer = server.closeInBackground(done);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (closer.isAlive() && closer.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            if (done.isDone()) {
+                server.releaseLog();
+                if (done.isCompletedExceptionally()) {
+                    throw LabCode.threw("called close() on your server",
+                            done.handle((v, t) -> t instanceof java.util.concurrent.CompletionException c
+                                    ? c.getCause() : t).join());
+                }
+                throw CheckFailed.when("called close() while your server's thread was still busy (the check held it "
+                                + "in its log line about a client that reset)")
+                        .expected("close() to wait for that thread to end")
+                        .got("close() returned at once, the thread still running")
+                        .next("close(): after closing the listener and the current socket, "
+                                + "awaitStopped(Duration.ofSeconds(1)).")
+                        .build();
+            }
+            server.releaseLog();
+            try {
+                done.get(CALL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw CheckFailed.when("called close(), then let your server's thread go on and end")
+                        .expected("close() to return once the thread had ended")
+                        .got("close() was still running after " + LabCode.seconds(CALL))
+                        .next("close(): wait with awaitStopped(a limit), never without one.")
+                        .build();
+            } catch (ExecutionException e) {
+                throw LabCode.threw("called close() on your server", e.getCause());
+            }
+            for (Thread t : serving) {
+                if (t.isAlive()) {
+                    throw CheckFailed.when("called close() and let it return")
+                            .expected("the server's thread to have ended")
+                            .got("thread \"" + t.getName() + "\" still runs")
+                            .next("close(): wait for the thread with awaitStopped().")
+                            .build();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(19)
+    @Hint("awaitStopped(limit) is given: it waits up to limit for the server's thread and says whether it ended. "
+            + "After stop(), that thread must go on with the conversation in progress, so awaitStopped says false "
+            + "until the client closes, and true soon after. If it said true at once, the thread that ran serve() "
+            + "had already ended: the conversation runs on another thread (a thread per client), or serve() "
+            + "returned right after stop(). Lesson 05, \"A serial server's life\".")
+    void await_stopped_waits_while_the_conversation_after_stop_goes_on() throws IOException {
+        Duration limit = Duration.ofMillis(300);
+        try (var server = ServerUnderCheck.start(PATIENT);
+             var client = connect(server.port())) {
+            exchange(server, client, "before stop");
+            server.stop();
+            wire.event("the check called stop() and then awaitStopped(" + limit.toMillis() + " ms)");
+            var early = server.timeAwaitStopped(limit);
+            if (early.stopped()) {
+                throw CheckFailed.when("called stop() during a conversation, then awaitStopped(" + limit.toMillis()
+                                + " ms)")
+                        .expected("false: the server's thread is still busy with that conversation")
+                        .got("true: the thread had ended")
+                        .wire(wire)
+                        .next("serve() must run the conversation itself (converse(client), no new thread) and "
+                                + "return only when accept() fails after the conversation has ended.\n"
+                                + server.logForMessage())
+                        .build();
+            }
+            // join() waits at least its limit; the small margin is for clocks of a coarse grain.
+            if (early.took().toMillis() < limit.toMillis() - 20) {
+                throw CheckFailed.when("called awaitStopped(" + limit.toMillis() + " ms) while a conversation was "
+                                + "in progress after stop()")
+                        .expected("it to wait for its whole limit before it says false")
+                        .got("false after " + early.took().toMillis() + " ms")
+                        .next("awaitStopped() is given: put back serving.join(Math.max(1, limit.toMillis())).")
+                        .build();
+            }
+            exchange(server, client, "still here", "the check called stop()");
+            client.shutdownOutput();
+            Received end = client.read(1, WAIT);
+            if (end.ending() != Ending.CLOSED) {
+                throw CheckFailed.when("closed its sending side after stop()")
+                        .expected("your server to close its side (the kit reads -1)")
+                        .got(describe(end))
+                        .wire(wire)
+                        .next("converse(): close the socket when Frames.read returns null.")
+                        .build();
+            }
+            if (!server.timeAwaitStopped(WAIT).stopped()) {
+                throw CheckFailed.when("let the last conversation end after stop(), then called awaitStopped("
+                                + LabCode.seconds(WAIT) + ")")
+                        .expected("true: the listener is closed and the conversation is over")
+                        .got("false: the thread is still running")
+                        .wire(wire)
+                        .next("serve(): after the conversation, accept() on the closed listener throws: return.\n"
+                                + server.logForMessage())
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(20)
     @Hint("Every accepted socket must be closed on EVERY path: normal end, reset, half frame. A reset "
             + "connection is gone for the kernel, but your descriptor stays open until you close it: \"nothing "
             + "left to close after a reset\" is the usual leak. try (client) { … } closes even when an exception "
@@ -455,6 +852,291 @@ class CloseChecks {
                         .build();
             }
         }
+    }
+
+    @Test
+    @Order(21)
+    @Hint("run() is given finished, and follows the kit's convention (Lesson 02): a usage error (not two "
+            + "arguments, an <ip> that is no IP address, a <port> that is not a number from 0 to 65535) is exit "
+            + "code 2, with a line holding \"Usage: FrameServer <ip> <port>\" on err and nothing on out. If this "
+            + "fails, run() was changed: `git diff labs/src/main/java/tcplab/lab05` shows how. Lesson 05, \"Talk "
+            + "to it yourself\".")
+    void the_program_answers_a_usage_error_with_exit_code_2() {
+        String[][] wrong = {{}, {HOST}, {HOST, "0", "extra"}, {HOST, "port"}, {HOST, ""}, {HOST, "-1"},
+            {HOST, "65536"}, {HOST, "99999999999"}, {"nowhere.invalid", "0"}};
+        for (String[] args : wrong) {
+            ProgramRun run = ProgramRun.of(FrameServer::run, PROGRAM, "", args);
+            boolean right = run.exitCode() == 2 && run.err().contains(USAGE) && run.out().isEmpty()
+                    && !run.hasStackTrace();
+            if (!right) {
+                throw CheckFailed.when("ran your program with arguments " + run.args())
+                        .expected("exit code 2, a line holding \"" + USAGE + "\" on err, nothing on out")
+                        .got(run.describe())
+                        .next("run() is given: put back its argument checks as the stub has them.")
+                        .build();
+            }
+        }
+        // The edges of the port range are ports: 0 (the system picks one) and 65535 (in use, maybe: then 1).
+        for (String port : new String[] {"0", "65535"}) {
+            ProgramRun run = ProgramRun.of(FrameServer::run, PROGRAM, "", HOST, port);
+            if (run.exitCode() == 2 || run.err().contains("Usage") || run.hasStackTrace()) {
+                throw CheckFailed.when("ran your program with arguments [" + HOST + ", " + port + "] and an "
+                                + "empty standard input")
+                        .expected("not a usage error: " + port + " is a port (0: the system picks one); exit code 0 "
+                                + "once the input has ended (or 1 if the port is in use)")
+                        .got(run.describe())
+                        .next("run() is given: the port range is 0 to 65535, both included.")
+                        .build();
+            }
+        }
+        // An IPv6 address is an IP address too, shown in brackets ([::1]:PORT) so its colons stay apart from the
+        // port's: in "listening on" (exit 0), or in the line that says it cannot listen (1, without IPv6).
+        ProgramRun v6 = ProgramRun.of(FrameServer::run, PROGRAM, "", "::1", "0");
+        boolean bracketed = java.util.regex.Pattern.compile("\\[(::1|0:0:0:0:0:0:0:1)]:\\d+")
+                .matcher(v6.out() + v6.err()).find();
+        if (v6.exitCode() == 2 || !bracketed || v6.hasStackTrace()) {
+            throw CheckFailed.when("ran your program with arguments [::1, 0] and an empty standard input")
+                    .expected("not a usage error (::1 is the IPv6 loopback address), and the address written as "
+                            + "[::1]:<port> (or [0:0:0:0:0:0:0:1]:<port>)")
+                    .got(v6.describe())
+                    .next("run() is given: put back show(), which puts an IPv6 address in brackets.")
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(22)
+    @Hint("run() is given: when start() throws an IOException (the port is in use), it prints one line naming "
+            + "the address and port on err and returns 1, the kit's convention (Lesson 02). For that, start() must "
+            + "throw an IOException (not wrap it), and leave nothing open: close the ServerSocket when bind() "
+            + "fails. Lesson 05, \"The lab\".")
+    void the_program_exits_with_1_when_its_port_is_in_use() throws IOException {
+        try (var blocker = new java.net.ServerSocket()) {
+            blocker.bind(new InetSocketAddress(HOST, 0));
+            String taken = String.valueOf(blocker.getLocalPort());
+            Set<Inspector.Descriptor> before = Inspector.descriptors();
+            List<Thread> threadsBefore = ServerUnderCheck.serverThreads();
+            ProgramRun run = ProgramRun.of(FrameServer::run, PROGRAM, "", HOST, taken);
+            List<String> errLines = run.err().lines().toList();
+            boolean right = run.exitCode() == 1 && run.out().isEmpty() && errLines.size() == 1
+                    && errLines.get(0).contains(HOST) && errLines.get(0).contains(taken) && !run.hasStackTrace();
+            if (!right) {
+                throw CheckFailed.when("ran your program with arguments " + run.args() + " while the kit listened "
+                                + "on that port")
+                        .expected("exit code 1, one line on err that names " + HOST + " and " + taken
+                                + ", nothing on out")
+                        .got(run.describe())
+                        .next(run.hasStackTrace() || run.exitCode() != 1
+                                ? "start(): let bind()'s IOException out as it is; run() turns it into that line."
+                                : "run() is given: put back its catch for start()'s IOException as the stub has it.")
+                        .build();
+            }
+            List<Inspector.Descriptor> left = Inspector.openedSince(before);
+            List<Thread> running = new ArrayList<>(ServerUnderCheck.serverThreads());
+            running.removeAll(threadsBefore);
+            if (!left.isEmpty() || !running.isEmpty()) {
+                throw CheckFailed.when("ran your program on a port that was in use")
+                        .expected("exit code 1 and nothing left behind")
+                        .got((left.isEmpty() ? "" : left.size() + " socket descriptor(s) still open ")
+                                + (running.isEmpty() ? "" : "thread \"" + running.get(0).getName() + "\" still runs"))
+                        .next("start(): close the ServerSocket when bind() throws, and start the thread only once "
+                                + "the listener is bound.")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(23)
+    @Hint("run() is given: it prints \"listening on <ip>:<port> (Ctrl-D stops it)\", serves until its standard "
+            + "input ends, then calls stop(), prints \"stopped listening; …\", waits for the conversation in "
+            + "progress with awaitStopped(), and closes. So the listener must be gone right after stop(), while "
+            + "the client being served still gets its replies; the program returns 0 once that client has closed. "
+            + "Lesson 05, \"Talk to it yourself\".")
+    void the_program_serves_until_its_input_ends() throws Exception {
+        String ip = "127.0.0.2";
+        Set<Inspector.Descriptor> before = Inspector.descriptors();
+        List<Thread> threadsBefore = ServerUnderCheck.serverThreads();
+        var out = new LiveOutput();
+        var err = new LiveOutput();
+        var inputEnds = new CountDownLatch(1);
+        InputStream stdin = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                try {
+                    inputEnds.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException("the check is over");
+                }
+                return -1;
+            }
+        };
+        var exit = new CompletableFuture<Integer>();
+        Thread program = new Thread(() -> {
+            try {
+                exit.complete(FrameServer.run(new String[] {ip, "0"}, stdin, out.printStream(), err.printStream()));
+            } catch (Throwable t) {
+                exit.completeExceptionally(t);
+            }
+        }, "your-program");
+        program.setDaemon(true);
+        program.start();
+        String doing = "ran your program with arguments [" + ip + ", 0] and kept its standard input open";
+        try {
+            String listening = awaitLine(out, "listening on ", exit);
+            var m = java.util.regex.Pattern.compile("listening on " + ip.replace(".", "\\.")
+                    + ":(\\d+) \\(Ctrl-D stops it\\)").matcher(listening == null ? "" : listening);
+            if (!m.matches()) {
+                throw CheckFailed.when(doing)
+                        .expected("a line \"listening on " + ip + ":<the port it got> (Ctrl-D stops it)\" on out")
+                        .got(programState(exit, out, err))
+                        .next("run() is given: it prints that line once start() has returned. Did start() return "
+                                + "(it must not serve by itself)? Is port() the port the listener got?")
+                        .build();
+            }
+            int port = Integer.parseInt(m.group(1));
+            if (Inspector.available() && ourListeners(port).stream()
+                    .noneMatch(r -> r.local().getAddress().getHostAddress().equals(ip))) {
+                throw CheckFailed.when(doing)
+                        .expected("a listener on " + ip + ":" + port)
+                        .got("the kernel lists " + Inspector.tcpRowsFor(port))
+                        .next("start(): bind to new InetSocketAddress(host, port).")
+                        .build();
+            }
+            try (var client = ScriptedClient.connect(ip, port, wire, WAIT)) {
+                programExchange(client, "served by the program", null, exit, out, err);
+                inputEnds.countDown();
+                wire.event("the check ended the program's standard input (Ctrl-D)");
+                String stopped = awaitLine(out, "stopped listening", exit);
+                if (stopped == null) {
+                    throw CheckFailed.when(doing + ", served a client, then ended the input")
+                            .expected("a line \"stopped listening; …\" on out")
+                            .got(programState(exit, out, err))
+                            .wire(wire)
+                            .next("run() is given: after the input ends it calls stop(), which must return at "
+                                    + "once: close the listener, and wait for nothing.")
+                            .build();
+                }
+                if (Inspector.available() && !ourListeners(port).isEmpty()) {
+                    throw CheckFailed.when(doing + ", served a client, then ended the input")
+                            .expected("no listener left on " + ip + ":" + port + ": stop() has closed it")
+                            .got("the kernel lists " + ourListeners(port))
+                            .wire(wire)
+                            .next("stop(): close the listener (run() is given and calls it once the input ends).")
+                            .build();
+                }
+                programExchange(client, "after the input ended", "the check ended the program's input",
+                        exit, out, err);
+                client.shutdownOutput();
+                Received end = client.read(1, WAIT);
+                if (end.ending() != Ending.CLOSED) {
+                    throw CheckFailed.when(doing + "; after the input ended, its client closed")
+                            .expected("your server to close its side (the kit reads -1)")
+                            .got(describe(end))
+                            .wire(wire)
+                            .next("converse(): close the socket when Frames.read returns null.")
+                            .build();
+                }
+            }
+            int code;
+            try {
+                code = exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw CheckFailed.when(doing + "; after the input ended, its last client closed")
+                        .expected("the program to return, its server stopped")
+                        .got("it was still running after " + LabCode.seconds(WAIT) + "\n" + programState(exit, out, err))
+                        .wire(wire)
+                        .next("serve(): return once accept() fails on the closed listener; run() waits for that.")
+                        .build();
+            } catch (ExecutionException e) {
+                throw LabCode.threw(doing, e.getCause());
+            }
+            List<String> expectedOut = List.of("listening on " + ip + ":" + port + " (Ctrl-D stops it)",
+                    "stopped listening; waiting up to 10 s for the conversation in progress to end");
+            if (code != 0 || !out.text().lines().toList().equals(expectedOut) || !err.text().isEmpty()) {
+                throw CheckFailed.when(doing + ", served a client, ended the input, and the client closed")
+                        .expected("exit code 0, out exactly:\n" + String.join("\n", expectedOut)
+                                + "\nand nothing on err (no client went wrong)")
+                        .got(programState(exit, out, err))
+                        .wire(wire)
+                        .next("run() is given; the log (err) is for clients that went wrong only.")
+                        .build();
+            }
+            List<Inspector.Descriptor> left = Inspector.openedSince(before);
+            List<Thread> running = new ArrayList<>(ServerUnderCheck.serverThreads());
+            running.removeAll(threadsBefore);
+            if (!left.isEmpty() || !running.isEmpty()) {
+                throw CheckFailed.when(doing + "; it returned 0")
+                        .expected("nothing left behind: no socket open, no thread running")
+                        .got((left.isEmpty() ? "" : left.size() + " socket descriptor(s) still open ")
+                                + (running.isEmpty() ? "" : "thread \"" + running.get(0).getName() + "\" still runs"))
+                        .next("converse(): close the accepted socket; close(): wait for the server's thread.")
+                        .build();
+            }
+        } finally {
+            inputEnds.countDown();
+            program.join(CALL.toMillis());
+            if (program.isAlive()) {
+                // Stuck in the learner's code (a start() that serves by itself, say): wake what it may wait on.
+                Sockets.wakeListeners();
+                program.interrupt();
+            }
+        }
+    }
+
+    /** Waits up to {@link #WAIT} for a whole line of {@code out} starting with {@code start}; null if none came. */
+    private static String awaitLine(LiveOutput out, String start, CompletableFuture<Integer> exit) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            String text = out.text();
+            for (String line : text.split("\n", -1)) {
+                if (line.startsWith(start) && text.contains(line + "\n")) {
+                    return line;
+                }
+            }
+            if (exit.isDone() || System.nanoTime() > deadline) {
+                return null;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    private static String programState(CompletableFuture<Integer> exit, LiveOutput out, LiveOutput err) {
+        String state;
+        if (!exit.isDone()) {
+            state = "still running";
+        } else if (exit.isCompletedExceptionally()) {
+            state = "threw " + exit.handle((v, t) -> String.valueOf(t.getCause() != null ? t.getCause() : t)).join();
+        } else {
+            state = "exit code " + exit.join();
+        }
+        return state + "\nstdout: " + (out.text().isEmpty() ? "(nothing)" : Transcript.quote(out.text()))
+                + "\nstderr: " + (err.text().isEmpty() ? "(nothing)" : Transcript.quote(err.text()));
+    }
+
+    /** One frame and its reply with the program's server; the failure shows what the program printed. */
+    private void programExchange(Conversation c, String text, String event, CompletableFuture<Integer> exit,
+            LiveOutput out, LiveOutput err) throws IOException {
+        c.send(Frame.of(text));
+        Received r = c.read(Frame.SIZE, WAIT);
+        String reply = text + " *_*";
+        if (r.ending() == Ending.COMPLETE && Arrays.equals(r.bytes(), Frame.of(reply))) {
+            return;
+        }
+        throw CheckFailed.when("sent one frame " + Transcript.quote(text) + " to the server your program runs"
+                        + (event == null ? "" : ", after " + event))
+                .expected("the 128-byte reply frame " + Transcript.quote(reply))
+                .got(describe(r) + "\nthe program: " + programState(exit, out, err))
+                .wire(wire)
+                .next(event == null ? "serve() and converse(), as the earlier checks test them."
+                        : "run() calls stop() when its input ends, and stop() must close the listener ONLY: the "
+                        + "conversation in progress goes on (ending it is close()'s job).")
+                .build();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -538,33 +1220,99 @@ class CloseChecks {
         return server.whyNoAnswer();
     }
 
-    private static void expectOneLineLog(ServerUnderCheck server, String what) {
-        String log = server.log();
-        if (log.isBlank()) {
+    /**
+     * The log must hold exactly one line, about the client whose port is {@code clientPort}: call it once the
+     * next client has been served, when that line has certainly been written.
+     */
+    private static void expectOneLineLog(ServerUnderCheck server, int clientPort, String what) {
+        List<String> lines = server.logLines();
+        if (lines.isEmpty()) {
             throw CheckFailed.when(what + ", then served the next client")
                     .expected("one line about it in your server's log (the PrintStream given to start)")
                     .got("(your server's log is empty)")
-                    .next("converse(): in the catch for IOException, log.println(who + \": \" + e.getMessage()).")
+                    .next("converse(): in the catch for IOException, log.println(who + \": \" + e.getMessage()), "
+                            + "where who is the client's address and port (client.getRemoteSocketAddress()).")
                     .build();
         }
         if (server.logHasStackTrace()) {
             throw CheckFailed.when(what + ", then served the next client")
                     .expected("one plain line about it in your server's log")
                     .got(server.logForMessage())
-                    .next("print the exception's message, not its stack trace: a reset client is routine.")
+                    .next("print the exception's message, not its stack trace: a client that goes wrong is routine.")
+                    .build();
+        }
+        if (lines.size() != 1) {
+            throw CheckFailed.when(what + ", then served the next client")
+                    .expected("exactly one line in your server's log: one per client that went wrong")
+                    .got(lines.size() + " lines\n" + server.logForMessage())
+                    .next("log once, in converse()'s catch for IOException; a client that closes politely, or "
+                            + "the next one, is worth no line. Is the same problem logged twice (in converse() and "
+                            + "again in serve())?")
+                    .build();
+        }
+        if (!lines.get(0).contains(String.valueOf(clientPort))) {
+            throw CheckFailed.when(what + " (the client's port was " + clientPort + "), then served the next client")
+                    .expected("the log line to name that client: its address and port")
+                    .got(server.logForMessage())
+                    .next("converse(): put the client's address in the line, e.g. client.getRemoteSocketAddress() "
+                            + "(\"/127.0.0.1:" + clientPort + "\"); a server with many clients needs to say which one.")
                     .build();
         }
     }
 
+    /**
+     * After close() has returned: the threads that ran the server have ended (close() waits for them) and the
+     * port has no listener.
+     */
+    private void expectNothingLeftAfterClose(ServerUnderCheck server, int port, List<Thread> serving,
+            String doing) {
+        for (Thread t : serving) {
+            if (t.isAlive()) {
+                throw CheckFailed.when(doing)
+                        .expected("close() to return once the server's thread has ended")
+                        .got("close() returned while thread \"" + t.getName() + "\" was still running"
+                                + (server.awaitStopped(WAIT) ? " (it ended soon after)" : " (and it still runs)"))
+                        .wire(wire)
+                        .next("close(): after closing the listener and the current socket, wait for the thread: "
+                                + "awaitStopped(Duration.ofSeconds(1)).\n" + server.logForMessage())
+                        .build();
+            }
+        }
+        if (Inspector.available()) {
+            var listening = ourListeners(port);
+            if (!listening.isEmpty()) {
+                throw CheckFailed.when(doing)
+                        .expected("no listener left on port " + port + " once close() has returned")
+                        .got("the kernel still lists " + listening)
+                        .next("close() must call stop(), which closes the listener.")
+                        .build();
+            }
+        }
+    }
+
     private static String describe(Received r) {
+        return describe(r, WAIT);
+    }
+
+    /** How a read of the kit's ended; {@code limit} is how long the kit waited. */
+    private static String describe(Received r, Duration limit) {
         String bytes = r.bytes().length == 0 ? "no bytes"
                 : r.bytes().length + " bytes, text " + Transcript.quote(Frame.text(r.bytes()));
         return switch (r.ending()) {
             case COMPLETE -> bytes;
             case CLOSED -> bytes + ", then end of stream (your server closed)";
-            case TIMED_OUT -> bytes + ", then nothing more for " + LabCode.seconds(WAIT);
+            case TIMED_OUT -> bytes + ", then nothing more for " + LabCode.seconds(limit);
             case RESET -> bytes + ", then a reset (RST)";
         };
+    }
+
+    /** The LISTEN rows on {@code port} that belong to this process (another process may use the same number). */
+    private static List<Inspector.Row> ourListeners(int port) {
+        Set<Long> ours = Inspector.descriptors().stream().map(Inspector.Descriptor::inode)
+                .collect(Collectors.toSet());
+        return Inspector.tcp().stream()
+                .filter(r -> r.local().getPort() == port && r.state().equals("LISTEN") && ours.contains(r.inode()))
+                .toList();
     }
 
     /** Rows of the server's side of the connection from {@code kitPort}: local port = server, remote = kit. */

@@ -4,6 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import tcplab.kit.CheckFailed;
 import tcplab.kit.LabCode;
 
@@ -28,17 +33,44 @@ final class ServerUnderCheck implements AutoCloseable {
 
     private final FrameServer server;
     private final ServerLog logBytes;
+    /** The threads that ran the learner's code before this server started: an earlier check's, not this one's. */
+    private final List<Thread> threadsBefore;
 
-    private ServerUnderCheck(FrameServer server, ServerLog logBytes) {
+    private ServerUnderCheck(FrameServer server, ServerLog logBytes, List<Thread> threadsBefore) {
         this.server = server;
         this.logBytes = logBytes;
+        this.threadsBefore = threadsBefore;
     }
 
     /** Starts the learner's server on loopback, port 0, with {@code readTimeout}. */
     static ServerUnderCheck start(Duration readTimeout) {
-        var bytes = new ServerLog();
+        return start(HOST, readTimeout, false);
+    }
+
+    /**
+     * Starts the learner's server on {@code host}, port 0, with {@code readTimeout}. With {@code holdTheLog}, the
+     * server's thread is held in its first {@code log.println} until {@link #releaseLog()}: a check can then act
+     * while that thread is certainly still alive.
+     */
+    static ServerUnderCheck start(String host, Duration readTimeout, boolean holdTheLog) {
+        return start(host, readTimeout, holdTheLog, false);
+    }
+
+    /**
+     * Starts the learner's server from a plain thread, not a daemon. A new thread inherits its creator's daemon
+     * status: only a server started this way, as a program's main() starts it, shows whether the server's thread
+     * is made a daemon on purpose.
+     */
+    static ServerUnderCheck startFromAPlainThread(Duration readTimeout) {
+        return start(HOST, readTimeout, false, true);
+    }
+
+    private static ServerUnderCheck start(String host, Duration readTimeout, boolean holdTheLog,
+            boolean fromAPlainThread) {
+        List<Thread> threadsBefore = serverThreads();
+        var bytes = new ServerLog(holdTheLog);
         var log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        String doing = "started your server with FrameServer.start(\"" + HOST + "\", 0, " + readTimeout.toMillis()
+        String doing = "started your server with FrameServer.start(\"" + host + "\", 0, " + readTimeout.toMillis()
                 + " ms, log)";
         if (startHung != null) {
             throw CheckFailed.when(doing).expected("start() to return at once")
@@ -47,7 +79,8 @@ final class ServerUnderCheck implements AutoCloseable {
         }
         FrameServer server;
         try {
-            server = LabCode.call(doing, CALL, () -> FrameServer.start(HOST, 0, readTimeout, log));
+            LabCode.Call<FrameServer> starting = () -> FrameServer.start(host, 0, readTimeout, log);
+            server = fromAPlainThread ? callFromAPlainThread(doing, starting) : LabCode.call(doing, CALL, starting);
         } catch (CheckFailed failed) {
             if (String.valueOf(failed.getMessage()).contains("still running")) {
                 startHung = failed;
@@ -64,7 +97,37 @@ final class ServerUnderCheck implements AutoCloseable {
             throw CheckFailed.when(doing).expected("a running FrameServer").got("null")
                     .next("start() must return the server it started").build();
         }
-        return new ServerUnderCheck(server, bytes);
+        return new ServerUnderCheck(server, bytes, threadsBefore);
+    }
+
+    /** Like {@link LabCode#call}, on a thread that is not a daemon (and is woken as LabCode does if it hangs). */
+    private static FrameServer callFromAPlainThread(String doing, LabCode.Call<FrameServer> code) {
+        var result = new java.util.concurrent.CompletableFuture<FrameServer>();
+        Thread plain = new Thread(() -> {
+            try {
+                result.complete(code.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }, "a-plain-thread");
+        plain.setDaemon(false);
+        plain.start();
+        // LabCode gives the verdict (a stub, an exception, a time-out, with the line it was stuck on); it waits
+        // for the plain thread's result, and on a time-out wakes the listeners that thread may be blocked on.
+        return LabCode.call(doing, CALL, () -> {
+            try {
+                return result.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+            }
+        }, plain::interrupt);
+    }
+
+    /** The threads running the learner's code that this server started (not an earlier check's). */
+    List<Thread> threads() {
+        var now = new ArrayList<>(serverThreads());
+        now.removeAll(threadsBefore);
+        return now;
     }
 
     /** The "got:" part of a kit failure message, to tell it again in a clearer failure. */
@@ -94,28 +157,74 @@ final class ServerUnderCheck implements AutoCloseable {
     /**
      * Waits up to {@code limit} until one of the server's threads is blocked in {@code ServerSocket.accept()}, so
      * that what stop() does to it is the same on every run (a listener closed before the thread reached accept()
-     * gives another message). Never fails: a server that never gets there is judged by the check itself.
+     * gives another message), and returns that thread. Never fails: a server that never gets there is judged by
+     * the check itself.
      */
-    void awaitWaitingInAccept(Duration limit) {
+    Optional<Thread> awaitWaitingInAccept(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (var entry : Thread.getAllStackTraces().entrySet()) {
                 boolean inAccept = false;
                 boolean learners = false;
-                for (StackTraceElement e : stack) {
+                for (StackTraceElement e : entry.getValue()) {
                     inAccept |= e.getClassName().equals("java.net.ServerSocket") && e.getMethodName().equals("accept");
                     learners |= e.getClassName().startsWith(FrameServer.class.getName());
                 }
                 if (inAccept && learners) {
-                    return;
+                    return Optional.of(entry.getKey());
                 }
             }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            if (!pause()) {
+                break;
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The threads that are running the learner's code right now, other than the kit's own (the one that calls
+     * into it for a check, the one that closes it): the server's thread, and any the learner made.
+     */
+    static List<Thread> serverThreads() {
+        var found = new ArrayList<Thread>();
+        for (var entry : Thread.getAllStackTraces().entrySet()) {
+            Thread t = entry.getKey();
+            if (t == Thread.currentThread() || t.getName().equals("lab-code")
+                    || t.getName().equals("closing-your-server")) {
+                continue;
+            }
+            for (StackTraceElement e : entry.getValue()) {
+                if (e.getClassName().startsWith(FrameServer.class.getName())) {
+                    found.add(t);
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Waits up to {@code limit} until the server's thread writes its first log line and is held there. */
+    boolean awaitHeldInLog(Duration limit) {
+        try {
+            return logBytes.held.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Lets a server's thread held in its log go on. */
+    void releaseLog() {
+        logBytes.release.countDown();
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(5);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -125,6 +234,45 @@ final class ServerUnderCheck implements AutoCloseable {
 
     void closeServer() {
         LabCode.run("called close() on your server", CALL, server::close, this);
+    }
+
+    /**
+     * Calls close() from a thread whose interrupt status is set, as when the thread that owns a server is being
+     * shut down; returns whether the status is still set when close() returns.
+     */
+    boolean closeWhileInterrupted() {
+        return LabCode.call("called close() on your server from a thread whose interrupt status was set", CALL, () -> {
+            Thread.currentThread().interrupt();
+            server.close();
+            return Thread.interrupted();
+        }, this);
+    }
+
+    /** Calls close() on a thread of its own and returns that thread at once: the check watches it wait. */
+    Thread closeInBackground(java.util.concurrent.CompletableFuture<Void> done) {
+        Thread closer = new Thread(() -> {
+            try {
+                server.close();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        }, "closing-your-server");
+        closer.setDaemon(true);
+        closer.start();
+        return closer;
+    }
+
+    /** Whether awaitStopped(limit) said the thread ended, and how long it took to say so. */
+    record Awaited(boolean stopped, Duration took) {}
+
+    Awaited timeAwaitStopped(Duration limit) {
+        return LabCode.call("waited for your server's thread with awaitStopped(" + LabCode.seconds(limit) + ")",
+                limit.plus(CALL), () -> {
+                    long start = System.nanoTime();
+                    boolean stopped = server.awaitStopped(limit);
+                    return new Awaited(stopped, Duration.ofNanos(System.nanoTime() - start));
+                }, this);
     }
 
     /** Whether the server's thread ended within {@code limit}. */
@@ -143,6 +291,11 @@ final class ServerUnderCheck implements AutoCloseable {
     /** What the server wrote to its log so far. */
     String log() {
         return logBytes.text();
+    }
+
+    /** The log's lines so far. */
+    List<String> logLines() {
+        return log().lines().toList();
     }
 
     /** The log as a learner reads it in a message: its first lines, so that a log that floods stays readable. */
@@ -181,6 +334,13 @@ final class ServerUnderCheck implements AutoCloseable {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private long total;
         private boolean checkIsOver;
+        private final boolean holdAfterFirstLine;
+        final CountDownLatch held = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        ServerLog(boolean holdAfterFirstLine) {
+            this.holdAfterFirstLine = holdAfterFirstLine;
+        }
 
         @Override
         public synchronized void write(int b) {
@@ -188,13 +348,27 @@ final class ServerUnderCheck implements AutoCloseable {
         }
 
         @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            total += len;
-            if (checkIsOver && total > KEEP) {
-                throw new IllegalStateException("the check is over and your server is still logging in a loop: "
-                        + "the check ends its thread this way");
+        public void write(byte[] b, int off, int len) {
+            boolean wholeLine;
+            synchronized (this) {
+                total += len;
+                if (checkIsOver && total > KEEP) {
+                    throw new IllegalStateException("the check is over and your server is still logging in a loop: "
+                            + "the check ends its thread this way");
+                }
+                kept.write(b, off, Math.max(0, Math.min(len, KEEP - kept.size())));
+                wholeLine = kept.toString(StandardCharsets.UTF_8).contains("\n");
             }
-            kept.write(b, off, Math.max(0, Math.min(len, KEEP - kept.size())));
+            // Hold the writer outside the lock, so the check can read the log meanwhile; never longer than the
+            // check's own limits, so a check that forgets to release cannot hang the server for good.
+            if (holdAfterFirstLine && wholeLine && release.getCount() > 0) {
+                held.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         synchronized void checkIsOver() {
@@ -226,6 +400,7 @@ final class ServerUnderCheck implements AutoCloseable {
     @Override
     public void close() {
         logBytes.checkIsOver();
+        releaseLog();
         Thread closing = new Thread(() -> {
             try {
                 server.close();
