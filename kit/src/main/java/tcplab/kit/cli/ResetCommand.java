@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.Progress;
 
 /**
  * {@code ./tcplab reset NN [--yes]}: puts the lab's stub back from git (the upstream branch if there is one, so a
@@ -52,6 +53,8 @@ final class ResetCommand extends AskingCommand {
                     + ws.show(backup) + ").");
             return 1;
         }
+        // The stub is not started work: ./tcplab must not go on saying this lab passes.
+        Progress.load(ws.progressFile(), err).forget(lab.id());
         out.println("Lab " + lab.id() + " is back to its stub. Your previous code is in " + ws.show(backup) + ".");
         return 0;
     }

@@ -88,6 +88,13 @@ public final class Progress {
         save();
     }
 
+    /** Forgets what is known of lab {@code id}: its code is the stub again, so it is not started. */
+    public void forget(String id) {
+        values.remove("lab" + id);
+        values.remove("lab" + id + ".first-failure");
+        save();
+    }
+
     private void save() {
         try {
             Files.createDirectories(file.getParent());
