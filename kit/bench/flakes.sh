@@ -34,10 +34,14 @@ fi
 failures=0
 start=$(date +%s)
 for i in $(seq "$runs"); do
+  began=$(date +%s)
   if ! out="$(./tcplab check "${what[@]}" --reference 2>&1)"; then
     failures=$((failures + 1))
-    echo "run $i failed:"
+    echo "run $i of $runs failed:"
     printf '%s\n' "$out" | grep -E '✘|failed' | sed 's/^/    /'
+  else
+    # One line per run, so that a run stopped early still says how far it got.
+    echo "run $i of $runs passed in $(( $(date +%s) - began )) s"
   fi
 done
 java_version="$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n 1)"
