@@ -50,11 +50,12 @@ final class JShellCommand extends Command {
         }
         Path dir = Files.createDirectories(ws.stateDir().resolve("jshell/" + lab.id()));
         Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
-        // UTF-8 named for both JVMs and their standard streams: under LANG=C a JDK 18+ would print Chinese as ??.
+        // UTF-8 named for both JVMs and their standard streams: under LANG=C a JDK 18+ would print Chinese as ??,
+        // and JDK 25's jshell would read what the learner types as ?? too (stdin.encoding).
         List<String> command = new ArrayList<>(List.of(jshell.toString(), "--class-path",
                 String.join(File.pathSeparator, entries), "-R-Dfile.encoding=UTF-8", "-J-Dfile.encoding=UTF-8",
                 "-R-Dstdout.encoding=UTF-8", "-R-Dstderr.encoding=UTF-8", "-J-Dstdout.encoding=UTF-8",
-                "-J-Dstderr.encoding=UTF-8", "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
+                "-J-Dstderr.encoding=UTF-8", "-J-Dstdin.encoding=UTF-8", "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
                 "--startup", "DEFAULT"));
         if (lab.snippets().toFile().exists()) {
             command.add("--startup");
