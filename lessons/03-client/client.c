@@ -24,7 +24,7 @@
 int main(int argc, char *argv[])
 {
     // tag::usage[]
-    if (argc < 3) {
+    if (argc != 3) {
         fprintf(stderr, "Usage: %s <ip> <port>\n", argv[0]);
         return 2;                             /* 2: a usage error (the kit's convention) */
     }

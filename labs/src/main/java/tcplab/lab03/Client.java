@@ -60,7 +60,7 @@ public final class Client {
     /**
      * The program; returns its exit code. {@code <ip>} is an IP address or a host name.
      * <ul>
-     *   <li><b>2</b>, a usage error, found before anything else: fewer than two arguments, or a port that is not a
+     *   <li><b>2</b>, a usage error, found before anything else: not exactly two arguments, or a port that is not a
      *       whole number from 1 to 65535. Print a line containing {@code Usage: client <ip> <port>} on {@code err},
      *       nothing on {@code out}.</li>
      *   <li><b>0</b>: read one line from {@code in} as UTF-8 (input that ends before any line: an empty text),
@@ -102,7 +102,7 @@ public final class Client {
 
     /**
      * Connects to {@code host:port}, sends {@code text} as one frame, reads one frame and returns its text. A text
-     * that does not fit is refused with {@link #frame}'s exception before connecting: nothing is sent. Gives up
+     * that does not fit is refused with {@link #frame}'s exception before connecting: no connection, nothing sent. Gives up
      * connecting after {@code connectTimeout}, and waiting for bytes after {@code readTimeout}, with a
      * {@link java.net.SocketTimeoutException}; other failures are the {@link IOException} they raise (refused, unknown
      * host, {@link #readFrame}'s {@link java.io.EOFException}, a reset). Closes the socket whatever happens.

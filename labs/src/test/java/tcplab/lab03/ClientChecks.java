@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -421,10 +423,12 @@ class ClientChecks {
         Duration read = Duration.ofMillis(250);
         Duration limit = read.multipliedBy(10);
         var wire = new Transcript();
+        var checkIsOver = new CountDownLatch(1);
         try (var server = ScriptedServer.start(wire, c -> {
             if (c.read(Frame.SIZE, SERVER_WAIT).ending() == Conversation.Ending.COMPLETE) {
-                // Silent until the client closes, or longer than the check waits (its clean-up closes us then).
-                c.read(1, limit.multipliedBy(2));
+                // Silent and open until exchange has returned (or longer than the check waits). The server reads
+                // no more: a client that half-closes after its frame (shutdownOutput) is still owed a timeout.
+                checkIsOver.await(limit.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
             }
         })) {
             String doing = "called exchange(\"" + HOST + "\", " + server.port() + ", \"hello\", 5 s, 0.25 s) with a "
@@ -435,6 +439,7 @@ class ClientChecks {
                 outcome = LabCode.outcome(doing, limit,
                         () -> Client.exchange(HOST, server.port(), "hello", Duration.ofSeconds(5), read), server);
             } catch (CheckFailed timedOut) {
+                checkIsOver.countDown();
                 throw CheckFailed.when(doing)
                         .expected("a SocketTimeoutException after about 0.25 s, the read timeout it was given")
                         .got("it was still running after " + LabCode.seconds(limit) + ", ten times that timeout")
@@ -445,17 +450,23 @@ class ClientChecks {
                         .build();
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
+            checkIsOver.countDown();
             finish(server, wire);
             server.rethrowScriptFailure();
             if (!(outcome.thrown() instanceof SocketTimeoutException)) {
+                // The server kept the connection open and silent all along: nothing it did ends a read early.
                 throw CheckFailed.when(doing)
                         .expected("a java.net.SocketTimeoutException (\"Read timed out\") after about 0.25 s")
-                        .got(outcome.threw() ? "it threw " + outcome.thrown() + "\nat "
+                        .got((outcome.threw() ? "it threw " + outcome.thrown() + "\nat "
                                 + yours(outcome.thrown().getStackTrace())
                                 : "it returned " + Transcript.quote(String.valueOf(outcome.value())))
+                                + " after " + took.toMillis() + " ms; the server kept the connection open and sent "
+                                + "nothing")
                         .wire(wire)
-                        .next("Client.exchange: let the SocketTimeoutException that read throws out of exchange "
-                                + "(run catches it and prints one line); do not wrap it in another exception.")
+                        .next("Client.exchange: wait for the reply with socket.setSoTimeout(readTimeout) and let "
+                                + "the SocketTimeoutException that read throws out of exchange, as it is (run "
+                                + "catches it and prints one line). Likely causes: the exception caught, or wrapped "
+                                + "in another one; a read that gives up on its own before any byte came.")
                         .build();
             }
             if (took.compareTo(read) < 0) {
@@ -474,21 +485,30 @@ class ClientChecks {
 
     @Test
     @Order(8)
-    @Hint("A usage error is exit code 2 (the kit's convention, lesson 02): with fewer than two arguments, or a port "
+    @Hint("A usage error is exit code 2 (the kit's convention, lesson 02): with not exactly two arguments (none, one, three), or a port "
             + "that is not a whole number from 1 to 65535 (\"abc\", \"0\", \"65536\", \"-1\"), run prints a line "
             + "containing \"Usage: client <ip> <port>\" on err (not out), prints nothing on out and returns 2, before "
             + "touching the network. Likely causes: returning 1, which says \"failed at run time\"; the port never "
             + "checked, so Integer.parseInt's NumberFormatException or InetSocketAddress's \"port out of range\" "
             + "decides what happens; a range check that is off by one. Lesson: \"The lab\".")
-    void a_missing_or_malformed_argument_prints_the_usage_and_exits_2() {
-        List<String[]> cases = List.of(new String[0], new String[] {HOST}, new String[] {HOST, "abc"},
-                new String[] {HOST, "0"}, new String[] {HOST, "65536"}, new String[] {HOST, "-1"});
+    void a_missing_or_malformed_argument_prints_the_usage_and_exits_2() throws IOException {
+        // The three-argument case names a port that is bound here and never listened on: a client that ignores
+        // the extra argument and connects is refused at once, and touches nothing else on this machine.
+        try (var bound = new Socket()) {
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            expectUsageErrors(List.of(new String[0], new String[] {HOST}, new String[] {HOST, "abc"},
+                    new String[] {HOST, "0"}, new String[] {HOST, "65536"}, new String[] {HOST, "-1"},
+                    new String[] {HOST, String.valueOf(bound.getLocalPort()), "extra"}));
+        }
+    }
+
+    private static void expectUsageErrors(List<String[]> cases) {
         for (String[] args : cases) {
             // Through the 4-argument run, the one main calls.
             String doing = "ran your client with arguments " + List.of(args);
             ProgramRun run = runToFailure(doing, Client::run, RUN,
                     new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)), "\"hello\\n\"", null, null,
-                    "Client.run: check the arguments first: args.length, then the port (a whole number from 1 to "
+                    "Client.run: check the arguments first: args.length must be exactly 2, then the port (a whole number from 1 to "
                             + "65535, or else a usage error: Integer.parseInt throws NumberFormatException for "
                             + "\"abc\"); err.println a line with \"Usage: client <ip> <port>\"; return 2.",
                     args);
@@ -496,14 +516,16 @@ class ClientChecks {
             if (run.exitCode() == 2 && run.out().isEmpty() && usageOnErr && !run.hasStackTrace()) {
                 continue;
             }
-            String badPort = args.length < 2 ? null : args[1];
+            String badPort = args.length == 2 ? args[1] : null;
             String next;
             if (run.out().contains(USAGE)) {
                 next = "Client.run: the usage line goes to err (err.println), not to out: out is for the reply only.";
             } else if (!usageOnErr) {
                 next = "Client.run: print a line containing \"" + USAGE + "\" on err"
-                        + (badPort == null ? "." : ": \"" + badPort + "\" is not a port, which is a usage error "
-                                + "(a port is a whole number from 1 to 65535); check it before connecting.");
+                        + (badPort == null ? ": the client takes exactly two arguments, <ip> and <port>, so "
+                                + args.length + (args.length == 1 ? " argument is" : " arguments are")
+                                + " a usage error (check args.length != 2)."
+                                : ": \"" + badPort + "\" is not a port, which is a usage error (a port is a whole number from 1 to 65535); check it before connecting.");
             } else if (run.exitCode() != 2) {
                 next = "Client.run: return 2 after the usage line. 2 says \"you called me wrong\"; 1 is for failures "
                         + "at run time (the kit's convention, lesson 02).";
@@ -613,26 +635,32 @@ class ClientChecks {
             + "catch it in run, print its message as one line on err, return 1 (the line is input, not an argument: "
             + "not a usage error); send nothing (build the frame before you connect). Likely causes: the error "
             + "printed, but run still returns 0 (\"all went well\"), so a script cannot tell it failed; the "
-            + "exception let out of run as a stack trace; the frame built after connecting. Lesson: \"The frame: 128 "
-            + "bytes, always\" and \"When things go wrong\".")
+            + "exception let out of run as a stack trace; the frame built after connecting (even with nothing sent, "
+            + "the server saw a connection come and go). Lesson: \"The frame: 128 bytes, always\" and \"When things "
+            + "go wrong\".")
     void a_line_longer_than_127_bytes_is_refused_and_nothing_is_sent() throws IOException {
-        var wire = new Transcript();
-        try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
+        try (var doorstep = Doorstep.open()) {
             String line = "x".repeat(128);
             String doing = "typed a line of 128 letters into your client";
-            ProgramRun run = runToFailure(doing, client(READ), line + "\n", server, wire, HOST, port(server));
-            finish(server, wire);
-            server.rethrowScriptFailure();
-            byte[] sent = wire.receivedBytes();
-            if (sent.length > 0) {
+            ProgramRun run = runToFailure(doing, client(READ), RUN,
+                    new ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.UTF_8)),
+                    Transcript.quote(line + "\n"), doorstep, null, RUN_FAILURE_ADVICE, HOST,
+                    String.valueOf(doorstep.port()));
+            Doorstep.Visit visit = doorstep.visitBeforeTheKit();
+            if (visit != null) {
                 throw CheckFailed.when(doing)
-                        .expected("nothing sent: 128 bytes of text do not fit in a 128-byte frame with its NUL")
-                        .got("your client sent " + sent.length + " bytes")
-                        .wire(wire)
-                        .next("Client.exchange: call frame(text) before connecting, and let its exception out.")
+                        .expected("no connection at all: 128 bytes of text do not fit in a 128-byte frame with its "
+                                + "NUL, and exchange refuses such a text before connecting")
+                        .got("your client connected (from port " + visit.port() + ") and "
+                                + (visit.sent().length == 0 ? "sent nothing"
+                                        : "sent " + visit.sent().length + " bytes:\n"
+                                                + Hex.dump(visit.sent(), "  "))
+                                + ". Then:\n" + describe(run))
+                        .next("Client.exchange: call frame(text) first, before new Socket() and connect, and let its "
+                                + "exception out: a text that does not fit must not even open a connection.")
                         .build();
             }
-            expectPlainFailure(doing, run, wire, "a line saying the line is too long");
+            expectPlainFailure(doing, run, null, "a line saying the line is too long");
         }
     }
 
@@ -808,10 +836,18 @@ class ClientChecks {
         var wire = new Transcript();
         var hungUp = new AtomicReference<Conversation.Ending>();
         var serverGaveUp = new AtomicLong(Long.MAX_VALUE);
+        var runReturned = new CountDownLatch(1);
         try (var server = ScriptedServer.start(wire, c -> {
             if (c.read(Frame.SIZE, SERVER_WAIT).ending() == Conversation.Ending.COMPLETE) {
                 // Say nothing until the client gives up and closes; after SERVER_WAIT, close to set it free.
                 var ending = c.read(1, SERVER_WAIT).ending();
+                if (ending == Conversation.Ending.CLOSED
+                        && !runReturned.await(SERVER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    // End of stream, yet run has not returned: the client only half-closed (shutdownOutput) and
+                    // still waits for the reply. Stay open and silent as promised; if it outlasts us, it waited
+                    // too long, just as if no end of stream had come.
+                    ending = Conversation.Ending.TIMED_OUT;
+                }
                 if (ending == Conversation.Ending.TIMED_OUT) {
                     serverGaveUp.set(System.nanoTime());
                 }
@@ -822,7 +858,12 @@ class ClientChecks {
             String doing = "typed \"hello\"; the server accepted, read the frame and never answered "
                     + "(your read timeout: 0.2 s)";
             long start = System.nanoTime();
-            ProgramRun run = runToFailure(doing, client(timeout), "hello\n", server, wire, HOST, port(server));
+            ProgramRun run;
+            try {
+                run = runToFailure(doing, client(timeout), "hello\n", server, wire, HOST, port(server));
+            } finally {
+                runReturned.countDown();
+            }
             long returned = System.nanoTime();
             finish(server, wire);
             server.rethrowScriptFailure();
@@ -1309,6 +1350,69 @@ class ClientChecks {
 
         int remaining() {
             return bytes.available();
+        }
+    }
+
+    /**
+     * A listener nobody accepts from while the learner's code runs, to tell afterwards whether it connected. The
+     * kernel completes a handshake before connect returns, so once the code has returned, its connection (if any)
+     * is queued. The check then connects once itself and accepts until its own connection comes out: the queue is
+     * first come, first served, so whatever comes out before it is the learner's. No waiting on a clock.
+     */
+    private static final class Doorstep implements AutoCloseable {
+        /** What the learner's connection did: the port it came from and the bytes it sent. */
+        record Visit(int port, byte[] sent) {}
+
+        private final ServerSocket listener;
+
+        private Doorstep(ServerSocket listener) {
+            this.listener = listener;
+        }
+
+        static Doorstep open() throws IOException {
+            var listener = new ServerSocket();
+            try {
+                listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+            } catch (IOException e) {
+                listener.close();
+                throw e;
+            }
+            return new Doorstep(listener);
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        /** The first connection that came before the check's own one, or null if none did. */
+        Visit visitBeforeTheKit() throws IOException {
+            listener.setSoTimeout((int) SERVER_WAIT.toMillis());
+            try (var kit = new Socket()) {
+                kit.connect(listener.getLocalSocketAddress(), (int) SERVER_WAIT.toMillis());
+                Visit first = null;
+                while (true) {
+                    try (var s = listener.accept()) {
+                        if (s.getPort() == kit.getLocalPort()) {
+                            return first;
+                        }
+                        if (first == null) {
+                            s.setSoTimeout((int) SERVER_WAIT.toMillis());
+                            byte[] sent;
+                            try {
+                                sent = s.getInputStream().readNBytes(Frame.SIZE);
+                            } catch (IOException resetOrSilent) {
+                                sent = new byte[0];
+                            }
+                            first = new Visit(s.getPort(), sent);
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            Sockets.closeAll(listener);
         }
     }
 

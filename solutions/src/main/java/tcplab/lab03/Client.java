@@ -51,12 +51,13 @@ public final class Client {
     }
 
     /**
-     * The program; returns its exit code, by the kit's convention: 2 and the usage line for a missing or malformed
-     * argument, 1 and one plain line on {@code err} for a failure at run time, 0 when the reply was printed.
+     * The program; returns its exit code, by the kit's convention: 2 and the usage line for the wrong number of
+     * arguments or a malformed one, 1 and one plain line on {@code err} for a failure at run time, 0 when the reply
+     * was printed.
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Duration connectTimeout,
             Duration readTimeout) throws Exception {
-        if (args.length < 2) {
+        if (args.length != 2) {
             err.println(USAGE);
             return 2;
         }
