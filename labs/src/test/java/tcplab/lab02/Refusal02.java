@@ -71,8 +71,8 @@ record Refusal02(Domain domain, Type type, boolean namesDomain, boolean namesTyp
 
     /** What the check found in the message, in plain words. */
     String findings() {
-        return "the domain " + (namesDomain ? "is" : "is NOT") + " named (any of " + domainWords(domain) + "); the type "
-                + (namesType ? "is" : "is NOT") + " named (any of " + typeWords(type) + "); words that could be a "
+        return "the domain " + (namesDomain ? "is" : "is NOT") + " named (any of " + domainWords(domain)
+                + "); the type " + (namesType ? "is" : "is NOT") + " named (any of " + typeWords(type) + "); words that could be a "
                 + "reason: " + (reasonWords.isEmpty() ? "none" : reasonWords.size() + " " + reasonWords);
     }
 
