@@ -30,7 +30,10 @@ public final class NewSocket {
      *   <li>STREAM in UNIX, INET and INET6: a {@link java.nio.channels.SocketChannel} of that protocol family.</li>
      *   <li>DGRAM in INET and INET6: a {@link java.nio.channels.DatagramChannel} of that protocol family.</li>
      *   <li>Anything else (PACKET, RAW, UNIX datagrams): nothing is opened; throw an
-     *       {@link UnsupportedOperationException} that names what was asked for and says why Java cannot.</li>
+     *       {@link UnsupportedOperationException} whose message names the domain and the type asked for (by enum
+     *       name, C name or plain word: INET, AF_INET or IPv4; DGRAM, SOCK_DGRAM or datagram) and says why Java
+     *       cannot, in at least three words of its own ("Java cannot open", "not supported" and "socket" do not
+     *       count).</li>
      * </ul>
      *
      * @return the open channel; the caller closes it

@@ -12,16 +12,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
+import tcplab.kit.ChildJvm;
 import tcplab.kit.Checks;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
@@ -98,6 +102,21 @@ class StreamVersusDatagramChecks {
                         .got("client " + ends(client) + "\nserver " + ends(server))
                         .next("return the socket you connected as `client` and the socket accept() returned as "
                                 + "`server`, and connect to 127.0.0.1 at the listener's port")
+                        .build();
+            }
+            // The two ends look alike (both connected, ports mirrored); one thing tells them apart: a socket that
+            // accept() gave inherits the listener's options, and the JDK turns SO_REUSEADDR on for every listener
+            // (on Linux and macOS), never for a plain Socket. Where the two ends differ in it, the end that has it
+            // came from accept(). Where they do not (Windows, or a program that set the option itself), this says
+            // nothing and is skipped, so no correct program is rejected by it.
+            if (client.getReuseAddress() && !server.getReuseAddress()) {
+                throw CheckFailed.when(doing)
+                        .expected("`client` = the socket that connected, `server` = the socket accept() returned")
+                        .got("the ends swapped: `client` is a socket that accept() gave (it has SO_REUSEADDR on, "
+                                + "inherited from the listener), `server` one that did not come from accept() (it "
+                                + "has it off)\nclient " + ends(client) + "\nserver " + ends(server))
+                        .next("the order of the Connection record: new Connection(client, server), the socket you "
+                                + "connected first, the one accept() returned second")
                         .build();
             }
             InetAddress ipv4Loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
@@ -409,8 +428,14 @@ class StreamVersusDatagramChecks {
             array. See "A datagram keeps its edges".""")
     void each_udp_datagram_arrives_whole() throws Exception {
         byte[] big = utf8("a datagram of 1200 bytes. ".repeat(47).substring(0, 1200));
+        // The largest datagram UDP over IPv4 can carry: 65,535 less 8 bytes of UDP header and 20 of IP header. A
+        // buffer of one Ethernet frame (1500) or of 8 KiB cuts it short.
+        byte[] biggest = new byte[MAX_DATAGRAM];
+        for (int i = 0; i < biggest.length; i++) {
+            biggest[i] = (byte) ('a' + i % 26);
+        }
         List<byte[]> sent = List.of(utf8("hi"), new byte[0], utf8("a longer datagram stays whole"), big,
-                utf8("bye"));
+                biggest, utf8("bye"));
         var wire = new Transcript();
         String doing = "sent " + sent.size() + " UDP datagrams of " + lengths(sent) + " bytes and called "
                 + "receiveDatagrams(socket, " + sent.size() + ", " + LabCode.seconds(LIMIT) + ")";
@@ -421,7 +446,8 @@ class StreamVersusDatagramChecks {
                 kit.send(new DatagramPacket(d, d.length, yours.getLocalSocketAddress()));
                 if (d.length > 100) {
                     wire.event("kit sent one datagram of " + d.length + " bytes: " + Transcript.quote(
-                            Arrays.copyOf(d, 26)) + " again and again (not dumped here)");
+                            Arrays.copyOf(d, 26)) + (d.length == MAX_DATAGRAM ? " …" : " again and again")
+                            + " (not dumped here)");
                 } else {
                     wire.kitSent(d, 0, d.length);
                     wire.event("(end of one datagram)");
@@ -444,6 +470,9 @@ class StreamVersusDatagramChecks {
         }
     }
 
+    /** The largest UDP payload over IPv4; loopback carries it whole (its MTU is 65,536 on Linux). */
+    private static final int MAX_DATAGRAM = 65_507;
+
     /** The timeout of the first run: nothing comes, and the learner's code must give up soon after it. */
     private static final Duration SHORT_WAIT = Duration.ofMillis(200);
     /** Well above SHORT_WAIT for a busy machine, and well below LONG_WAIT: no fixed timeout passes both runs. */
@@ -459,7 +488,9 @@ class StreamVersusDatagramChecks {
             receiveDatagrams waits for each datagram at most the timeout it is given, then lets the
             java.net.SocketTimeoutException out: socket.setSoTimeout((int) timeout.toMillis()) before the loop does
             both (receive() throws it). Likely causes: no setSoTimeout (receive() waits forever for a datagram that
-            never comes); a timeout of your own, such as setSoTimeout(1000), instead of the one passed in; one
+            never comes); a timeout of your own, such as setSoTimeout(1000), instead of the one passed in; the
+            timeout turned into whole seconds, e.g. (int) timeout.toSeconds() * 1000 (0.2 s becomes 0, and 0 means
+            wait forever), where timeout.toMillis() keeps every millisecond; one
             deadline for all the datagrams together (the timeout is for each one); the exception caught and a
             shorter list returned. See "A datagram keeps its edges".""")
     void receiving_a_datagram_gives_up_after_the_timeout_it_was_given() throws Exception {
@@ -541,6 +572,74 @@ class StreamVersusDatagramChecks {
                                         + "of your own, shorter than the one passed in")
                         .build();
             }
+        }
+    }
+
+    @Test
+    @Order(8)
+    @Hint("""
+            Bind the listener to exactly 127.0.0.1: InetAddress.getLoopbackAddress() (or "127.0.0.1"), and connect
+            the client to listener.getLocalSocketAddress(). This check runs openLoopback in a JVM where the host's
+            name resolves to 127.0.1.1, as it does on many Linux machines. Likely causes: a listener bound to
+            InetAddress.getLocalHost() (the host's name, here 127.0.1.1); a listener bound to the wildcard
+            address (new InetSocketAddress(port) or new ServerSocket(0)), which listens on every interface, and
+            a client that connects to the wildcard address is sent by Java to getLocalHost(). See "The server's
+            call flow".""")
+    void the_connection_stays_on_the_loopback_where_the_host_name_is_not() throws Exception {
+        // Java resolves names through this file instead of /etc/hosts: the host's own name becomes 127.0.1.1 (as
+        // Debian and Ubuntu set it), "localhost" stays 127.0.0.1. A correct openLoopback never asks for a name.
+        Path hosts = Files.createTempFile("tcplab-hosts", ".txt");
+        try {
+            String name = hostName();
+            Files.writeString(hosts, "127.0.0.1 localhost\n" + (name == null ? "" : "127.0.1.1 " + name + "\n"));
+            var child = ChildJvm.run(LoopbackProbe01.class.getName(),
+                    List.of("-Djdk.net.hosts.file=" + hosts), Map.of(), new byte[0], Duration.ofSeconds(30));
+            String doing = "called openLoopback(1 s) in a JVM where the host's name resolves to 127.0.1.1";
+            if (child.notWrittenYet() != null) {
+                throw CheckFailed.when(doing)
+                        .expected("a Connection")
+                        .got("it is not written yet: " + child.notWrittenYet())
+                        .next("the Javadoc of openLoopback")
+                        .build();
+            }
+            String line = child.outText().strip();
+            String[] words = line.split(" ");
+            if (child.exitCode() != 0 || words.length != 6) {
+                throw CheckFailed.when(doing)
+                        .expected("a Connection whose two ends are both on 127.0.0.1")
+                        .got(child.killed() ? "it was still running after 30 s"
+                                : "openLoopback threw " + child.errText().strip())
+                        .next("bind the listener to InetAddress.getLoopbackAddress() (127.0.0.1) and connect to "
+                                + "listener.getLocalSocketAddress(). A listener on getLocalHost() or on the "
+                                + "wildcard address can end up on the host's name, 127.0.1.1 here")
+                        .build();
+            }
+            String where = "client: local " + words[1] + ", remote " + words[2] + "\nserver: local " + words[4]
+                    + ", remote " + words[5];
+            boolean allOnLoopback = List.of(words[1], words[2], words[4], words[5]).stream()
+                    .allMatch(a -> a.startsWith("127.0.0.1:"));
+            if (!allOnLoopback) {
+                throw CheckFailed.when(doing)
+                        .expected("both ends on exactly 127.0.0.1, the address the listener must be bound to")
+                        .got(where)
+                        .next("bind the listener to InetAddress.getLoopbackAddress(), not to getLocalHost() (the "
+                                + "host's name, 127.0.1.1 here) nor to the wildcard address (a client that "
+                                + "connects to the wildcard address is sent to getLocalHost())")
+                        .build();
+            }
+        } finally {
+            Files.deleteIfExists(hosts);
+        }
+    }
+
+    /** This host's name as the system gives it, or null when it cannot be told. */
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException unknown) {
+            // The name does not resolve here; its lookup's message starts with it ("name: name: ...").
+            String m = unknown.getMessage();
+            return m == null || !m.contains(":") ? null : m.substring(0, m.indexOf(':')).strip();
         }
     }
 

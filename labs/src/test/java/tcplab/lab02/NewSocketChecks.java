@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -148,9 +147,10 @@ class NewSocketChecks {
     @Order(5)
     @Hint("""
             For PACKET (any type), RAW (any domain) and UNIX + DGRAM, open must not return a channel: throw
-            new UnsupportedOperationException("...") with your own message (not starting with TODO) that names what
-            was asked for (packet, raw, UNIX datagram) and why: the JDK has none, they need root or CAP_NET_RAW,
-            they are not portable. Likely causes: a vague message such as "not supported"; no refusal of your own,
+            new UnsupportedOperationException("...") with your own message (not starting with TODO) that names the
+            domain and the type asked for (AF_INET or INET or IPv4, SOCK_DGRAM or DGRAM or datagram, ...) and says
+            why in at least three words of its own (e.g. the JDK has none, they need root or CAP_NET_RAW, they are
+            not portable). Likely causes: a vague message such as "not supported"; no refusal of your own,
             so the JDK's exception and its words ("Protocol family not supported") reach the user; PACKET refused
             only with RAW; a channel opened first and refused afterwards, never closed. Refuse before opening
             anything. See "What Java cannot open".""")
@@ -204,21 +204,15 @@ class NewSocketChecks {
                                 + "none")
                         .build();
             }
-            String lower = message.toLowerCase(Locale.ROOT);
-            boolean names = lower.contains(c.mustName())
-                    && (c.domain() != Domain.UNIX || c.type() != Type.DGRAM || lower.contains("unix"));
-            boolean why = List.of("root", "cap_net_raw", "privileg", "jdk", "portable", "api").stream()
-                    .anyMatch(lower::contains);
-            if (!names || !why) {
+            Refusal02 judged = Refusal02.of(message, c.domain(), c.type());
+            if (!judged.acceptable()) {
                 throw CheckFailed.when(doing)
-                        .expected("a message that names " + (c.mustName().equals("datagram") ? "UNIX datagram"
-                                : c.mustName()) + " sockets and says why Java cannot open them")
-                        .got("UnsupportedOperationException: " + (message.isEmpty() ? "(no message)" : message))
-                        .next(!names && !why
-                                ? "say what was asked for and why Java cannot open it: the JDK has no such channel, "
-                                        + "it needs root or CAP_NET_RAW, it is not portable"
-                                : !names ? "say what was asked for: the user reading it should see which socket it was"
-                                : "say why: the JDK has no such channel, root or CAP_NET_RAW, not portable")
+                        .expected("a message that names the domain and the type asked for (e.g. "
+                                + c.domain().cName() + " and " + c.type().cName() + ") and gives a reason in at "
+                                + "least " + Refusal02.REASON_WORDS + " words of its own")
+                        .got("UnsupportedOperationException: " + (message.isEmpty() ? "(no message)" : message)
+                                + "\n" + judged.findings())
+                        .next(judged.advice())
                         .build();
             }
             if (!leaked.isEmpty()) {
