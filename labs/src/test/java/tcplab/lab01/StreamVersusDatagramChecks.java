@@ -442,6 +442,10 @@ class StreamVersusDatagramChecks {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         try (var yours = new DatagramSocket(new InetSocketAddress(loopback, 0));
              var kit = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            // Room for the largest datagram and all the others waiting at once: Linux's defaults have it, macOS's
+            // (9216 bytes to send, about 40 KB to receive) do not, and a datagram with no room is dropped silently.
+            kit.setSendBufferSize(1 << 17);
+            yours.setReceiveBufferSize(1 << 20);
             for (byte[] d : sent) {
                 kit.send(new DatagramPacket(d, d.length, yours.getLocalSocketAddress()));
                 if (d.length > 100) {
