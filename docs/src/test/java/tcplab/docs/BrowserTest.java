@@ -32,7 +32,7 @@ import tcplab.kit.grade.Lab;
 /**
  * The rendered site in a real browser (Debian's Chromium, headless, driven by Selenium), as a learner on a phone
  * and on a laptop sees it: no page wider than the screen, every image loads, no script error, the lessons chained
- * by their links, the copy button copies, and every code token readable in the light and the dark scheme.
+ * by their links, the copy button copies, and all text and every code token readable in the light and the dark scheme.
  *
  * <p>It needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (Debian's {@code chromium} and
  * {@code chromium-driver}; {@code .ci/run} installs them) and skips, saying so, where they are missing. The driver
@@ -184,7 +184,7 @@ class BrowserTest {
     }
 
     @Test
-    void every_code_token_has_a_contrast_of_at_least_4_5_in_the_light_and_the_dark_scheme() throws Exception {
+    void every_text_and_code_token_has_a_contrast_of_at_least_4_5_in_the_light_and_the_dark_scheme() throws Exception {
         ChromeDriver driver = browser(LAPTOP);
         var problems = new ArrayList<String>();
         for (String scheme : new String[] {"light", "dark"}) {
@@ -203,6 +203,31 @@ class BrowserTest {
                         const ratio = (a, b) => { const x = lum(a), y = lum(b);
                           return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
                         const seen = new Set(), out = [];
+                        // Prose: every element with text of its own, against the first background behind it.
+                        const rgba = c => c.match(/[\\d.]+/g).map(Number);
+                        const behind = e => {
+                          for (; e; e = e.parentElement) {
+                            const c = rgba(getComputedStyle(e).backgroundColor);
+                            if (c.length < 4 || c[3] > 0) return c;
+                          }
+                          return [255, 255, 255];
+                        };
+                        // A translucent colour is seen blended with what is behind it.
+                        const blend = (f, b) => { const a = f.length > 3 ? f[3] : 1;
+                          return 'rgb(' + [0, 1, 2].map(i => Math.round(f[i] * a + b[i] * (1 - a))).join(',') + ')'; };
+                        for (const e of document.querySelectorAll('#header *, #content *, nav.lessons *, #toc *')) {
+                          if (e.closest('pre, svg') || e.tagName === 'IMG') continue;
+                          const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+                          if (!own || e.getClientRects().length === 0) continue;
+                          const b = behind(e), bg = 'rgb(' + b.slice(0, 3).join(',') + ')';
+                          const fg = blend(rgba(getComputedStyle(e).color), b), r = ratio(fg, bg);
+                          const key = e.tagName + e.className + fg + bg;
+                          if (r < 4.5 && !seen.has(key)) {
+                            seen.add(key);
+                            out.push(e.tagName.toLowerCase() + '.' + e.className + ' "' + e.textContent.trim().slice(0, 30)
+                                + '" ' + fg + ' on ' + bg + ': ' + r.toFixed(2));
+                          }
+                        }
                         for (const pre of document.querySelectorAll('pre')) {
                           const bg = getComputedStyle(pre).backgroundColor;
                           for (const e of [pre, ...pre.querySelectorAll('span')]) {
@@ -220,7 +245,7 @@ class BrowserTest {
             }
         }
         if (!problems.isEmpty()) {
-            fail(problems.size() + " code colours below 4.5:1:\n  " + String.join("\n  ", problems));
+            fail(problems.size() + " colours below 4.5:1 (text or code):\n  " + String.join("\n  ", problems));
         }
     }
 }
