@@ -17,7 +17,7 @@ class SiteTest {
 
     @Test
     void the_site_renders_without_a_warning_or_a_broken_link() throws Exception {
-        Site.Rendered site = Site.render(ROOT, ROOT.resolve("docs/target/site"));
+        Site.Rendered site = RenderedSite.get();
         if (!site.problems().isEmpty()) {
             fail("rendering the lessons reported:\n  " + String.join("\n  ", site.problems()));
         }

@@ -16,6 +16,8 @@ import org.asciidoctor.SafeMode;
 import org.asciidoctor.log.LogHandler;
 import org.asciidoctor.log.LogRecord;
 import org.asciidoctor.log.Severity;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import tcplab.kit.grade.Lab;
 
 /**
@@ -52,11 +54,20 @@ public final class Site {
                 Lab lab = lessons.get(i);
                 Path page = out.resolve(pageName(lab));
                 asciidoctor.convertFile(lab.lessonFile().toFile(), options(root, out, page, true));
-                addNavigation(page, i == 0 ? null : lessons.get(i - 1), i + 1 < lessons.size() ? lessons.get(i + 1) : null);
+                Document html = Jsoup.parse(page.toFile(), "UTF-8");
+                problems.addAll(Pages.labelCode(html, Pages.sourceBlocks(lab.lessonFile(), root), page.getFileName()));
+                Pages.addNavigation(html, i == 0 ? null : lessons.get(i - 1),
+                        i + 1 < lessons.size() ? lessons.get(i + 1) : null);
+                if (lab.hasLab()) {
+                    Pages.addLabBox(html, lab);
+                }
+                Pages.finish(html, page);
             }
             Path indexSource = out.getParent().resolve("index.adoc");
             Files.writeString(indexSource, index(lessons), StandardCharsets.UTF_8);
-            asciidoctor.convertFile(indexSource.toFile(), options(root, out, out.resolve("index.html"), false));
+            Path index = out.resolve("index.html");
+            asciidoctor.convertFile(indexSource.toFile(), options(root, out, index, false));
+            Pages.finish(Jsoup.parse(index.toFile(), "UTF-8"), index);
             asciidoctor.unregisterLogHandler(collect);
         }
         problems.addAll(brokenLinks(out));
@@ -83,6 +94,8 @@ public final class Site {
                 .attribute("attribute-missing", "warn")
                 .attribute("experimental", "")
                 .attribute("webfonts!", "")
+                // Code scrolls sideways instead of wrapping: a wrapped line of code reads as two lines.
+                .attribute("prewrap!", "")
                 .build();
         return Options.builder()
                 .safe(SafeMode.UNSAFE)
@@ -108,27 +121,15 @@ public final class Site {
                 """);
         for (Lab lab : lessons) {
             sb.append(". xref:").append(lab.lessonDir().getFileName()).append(".adoc[Lesson ").append(lab.id())
-                    .append(": ").append(lab.title()).append("]\n");
+                    .append(": ").append(lab.title()).append("]");
+            String builds = Pages.whatTheLabBuilds(lab);
+            if (!builds.isEmpty()) {
+                // Passthrough, so that a stub's Javadoc ({@code *_*}, say) cannot turn into AsciiDoc markup.
+                sb.append(" +\nThe lab: pass:c[").append(builds.replace("]", "\\]")).append("]");
+            }
+            sb.append("\n");
         }
         return sb.toString();
-    }
-
-    /** A bar on each page: back to the index, and on to the neighbouring lessons. */
-    private static void addNavigation(Path page, Lab previous, Lab next) throws IOException {
-        var nav = new StringBuilder("<nav style=\"max-width:62.5em;margin:0 auto;padding:.5em 1em\">"
-                + "<a href=\"index.html\">All lessons</a>");
-        if (previous != null) {
-            nav.append(" · <a href=\"").append(pageName(previous)).append("\">← ").append(previous.id()).append(' ')
-                    .append(escape(previous.title())).append("</a>");
-        }
-        if (next != null) {
-            nav.append(" · <a href=\"").append(pageName(next)).append("\">").append(next.id()).append(' ')
-                    .append(escape(next.title())).append(" →</a>");
-        }
-        nav.append("</nav>");
-        String html = Files.readString(page, StandardCharsets.UTF_8);
-        int body = html.indexOf('>', html.indexOf("<body")) + 1;
-        Files.writeString(page, html.substring(0, body) + "\n" + nav + html.substring(body), StandardCharsets.UTF_8);
     }
 
     /** Links between pages, and to anchors, that lead nowhere. */
@@ -159,7 +160,4 @@ public final class Site {
         return problems;
     }
 
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    }
 }

@@ -1,0 +1,196 @@
+package tcplab.kit.docs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsoup.nodes.DataNode;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import tcplab.kit.grade.Lab;
+
+/**
+ * What AsciiDoctor's HTML lacks for a learner, added to each rendered page: a label and a copy button on every
+ * code block, tables that scroll inside their box, diagrams that open full size, navigation above and below, a box
+ * that says where the lesson's lab is, and a stylesheet with a dark scheme. Everything is inlined into the page,
+ * so the site works offline and from file://.
+ */
+final class Pages {
+
+    /** A {@code [source,lang]} block of a lesson, and the file its first include comes from (null: none). */
+    record SourceBlock(String lang, String file) {}
+
+    private static final Pattern SOURCE = Pattern.compile("^\\[source(?:,\\s*([\\w-]+))?[^\\]]*\\]\\s*$");
+    private static final Pattern INCLUDE = Pattern.compile("^include::(?:\\{root\\}/)?([^\\[]+)\\[");
+    private static final Pattern JAVADOC = Pattern.compile("/\\*\\*\\s*\\n\\s*\\*\\s*(?:Lab \\d+:\\s*)?(.*?)\\n\\s*\\*\\s*(?:\\n|<p>)",
+            Pattern.DOTALL);
+
+    private static final String CSS = resource("site.css");
+    private static final String JS = resource("site.js");
+
+    private Pages() {}
+
+    /**
+     * The source blocks of a lesson, in the order they appear. AsciiDoctor's HTML keeps no trace of an include's
+     * file, so the lesson's own text is read for it; the blocks are matched to the HTML by their order.
+     */
+    static List<SourceBlock> sourceBlocks(Path lesson, Path root) throws IOException {
+        List<String> lines = Files.readAllLines(lesson, StandardCharsets.UTF_8);
+        var blocks = new ArrayList<SourceBlock>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher source = SOURCE.matcher(lines.get(i));
+            if (!source.matches()) {
+                continue;
+            }
+            String file = null;
+            int j = i + 1;
+            if (j < lines.size() && lines.get(j).startsWith("----")) {
+                String delimiter = lines.get(j).strip();
+                for (j++; j < lines.size() && !lines.get(j).strip().equals(delimiter); j++) {
+                    Matcher include = INCLUDE.matcher(lines.get(j));
+                    if (file == null && include.find()) {
+                        file = include.group(1);
+                    }
+                }
+            }
+            blocks.add(new SourceBlock(source.group(1), file));
+            i = j;
+        }
+        return blocks;
+    }
+
+    /** Labels every code block with its language and file; a problem when blocks and HTML do not line up. */
+    static List<String> labelCode(Document html, List<SourceBlock> sources, Path page) {
+        var problems = new ArrayList<String>();
+        List<Element> highlighted = html.select("div.listingblock:has(pre.highlight)");
+        if (highlighted.size() != sources.size()) {
+            problems.add(page + ": " + sources.size() + " [source] blocks in the lesson but " + highlighted.size()
+                    + " highlighted blocks in the HTML: the code labels would be wrong");
+            sources = List.of();
+        }
+        for (Element block : html.select("div.listingblock, div.literalblock")) {
+            int at = highlighted.indexOf(block);
+            SourceBlock source = at >= 0 && at < sources.size() ? sources.get(at) : null;
+            Element head = new Element("div").addClass("code-head");
+            if (source != null && source.lang() != null) {
+                head.appendElement("span").addClass("code-lang").text(language(source));
+            }
+            if (source != null && source.file() != null) {
+                head.appendElement("span").addClass("code-file").text(source.file());
+            }
+            Element content = block.selectFirst("> .content");
+            if (content != null) {
+                content.before(head);
+            }
+        }
+        return problems;
+    }
+
+    private static String language(SourceBlock source) {
+        if (source.file() != null && source.file().endsWith(".jsh")) {
+            return "JShell";
+        }
+        return switch (source.lang()) {
+            case "java" -> "Java";
+            case "c" -> "C";
+            case "shell", "sh", "bash", "console" -> "shell";
+            default -> source.lang();
+        };
+    }
+
+    /** "All lessons" and the neighbours, at the top of the page and again at the bottom. */
+    static void addNavigation(Document html, Lab previous, Lab next) {
+        Element nav = new Element("nav").addClass("lessons").attr("aria-label", "Lessons");
+        nav.appendElement("a").attr("href", "index.html").addClass("all").text("All lessons");
+        if (previous != null) {
+            nav.appendElement("a").attr("href", Site.pageName(previous)).attr("rel", "prev").addClass("prev")
+                    .text("← " + previous.id() + " " + previous.title());
+        }
+        if (next != null) {
+            nav.appendElement("a").attr("href", Site.pageName(next)).attr("rel", "next").addClass("next")
+                    .text(next.id() + " " + next.title() + " →");
+        }
+        html.body().prependChild(nav.clone());
+        Element footer = html.getElementById("footer");
+        if (footer != null) {
+            footer.before(nav);
+        } else {
+            html.body().appendChild(nav);
+        }
+    }
+
+    /** The end of a lesson: the stub to open and the three commands of the learner's loop. */
+    static void addLabBox(Document html, Lab lab) {
+        Element content = html.getElementById("content");
+        if (content == null) {
+            return;
+        }
+        Element box = content.appendElement("aside").addClass("your-lab").attr("id", "your-lab");
+        box.appendElement("h2").text("Your lab");
+        Element files = box.appendElement("p").appendText("Open ");
+        List<Path> stubs = lab.learnerFiles();
+        for (int i = 0; i < stubs.size(); i++) {
+            if (i > 0) {
+                files.appendText(i == stubs.size() - 1 ? " and " : ", ");
+            }
+            files.appendElement("code").text(lab.root().relativize(stubs.get(i)).toString().replace('\\', '/'));
+        }
+        files.appendText(", then grade it, ask for a hint, or let it re-grade on every save:");
+        Element listing = box.appendElement("div").addClass("literalblock");
+        listing.appendElement("div").addClass("code-head");
+        listing.appendElement("div").addClass("content").appendElement("pre").text(
+                "./tcplab check " + lab.id() + "\n./tcplab hint " + lab.id() + "\n./tcplab watch " + lab.id());
+    }
+
+    /** What a lesson's lab builds, from the first sentence of its stub's Javadoc; empty without a lab. */
+    static String whatTheLabBuilds(Lab lab) {
+        if (!lab.hasLab() || lab.learnerFiles().isEmpty()) {
+            return "";
+        }
+        try {
+            Matcher m = JAVADOC.matcher(Files.readString(lab.learnerFiles().get(0), StandardCharsets.UTF_8));
+            if (!m.find()) {
+                return "";
+            }
+            String text = m.group(1).replaceAll("\\s*\\n\\s*\\*\\s*", " ").replaceAll("\\{@\\w+ ([^}]*)}", "$1");
+            int end = text.indexOf(". ");
+            return end > 0 ? text.substring(0, end + 1) : text;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Scrolling tables, clickable diagrams, the stylesheet and the copy script; then the page is written. */
+    static void finish(Document html, Path page) throws IOException {
+        html.outputSettings().prettyPrint(false);
+        for (Element table : html.select("table.tableblock")) {
+            // tabindex: a keyboard user can scroll the box too.
+            table.wrap("<div class=\"table-scroll\" tabindex=\"0\"></div>");
+        }
+        for (Element img : html.select("div.imageblock img")) {
+            if (img.closest("a") == null) {
+                img.wrap("<a class=\"full-size\" href=\"" + img.attr("src") + "\" title=\"Open the figure full size\"></a>");
+            }
+        }
+        html.head().appendElement("style").appendChild(new DataNode(CSS));
+        html.body().appendElement("script").appendChild(new DataNode(JS));
+        Files.writeString(page, html.outerHtml(), StandardCharsets.UTF_8);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Pages.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the kit was built without its resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
