@@ -259,8 +259,9 @@ class ServerChecks {
             + "0. Likely causes: \"listening on\" shows the port you were given (0) instead of the port the kernel "
             + "picked (listener.getLocalPort() after bind), or is printed after accept() (too late: accept waits); "
             + "the reply written as its bare bytes instead of a 128-byte frame with zeros after the text; the "
-            + "reply written through a BufferedOutputStream that is never flushed, so closing the socket drops it. "
-            + "Lesson 04, \"The server in Java, call by call\".")
+            + "reply written through a BufferedOutputStream that is never flushed, so closing the socket drops it; "
+            + "the listener never closed, so its port is still in LISTEN when run returns. Lesson 04, \"The server "
+            + "in Java, call by call\".")
     void the_server_listens_accepts_and_answers_hello() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -270,6 +271,7 @@ class ServerChecks {
             expectAnswer(c, "hello *_*", wire, server);
             ProgramRun run = server.finish();
             expectExit0(run, wire);
+            expectNoListenerAt(server, port, "let your server answer \"hello\" and return", wire);
             if (!run.out().lines().anyMatch(l -> l.equals("from client: hello"))) {
                 throw CheckFailed.when("sent \"hello\" to your server")
                         .expected("a line \"from client: hello\" on stdout")
@@ -929,6 +931,140 @@ class ServerChecks {
                         .build();
             }
             c.close();
+        }
+    }
+
+    @Test
+    @Order(25)
+    @Hint("While your server talks to its client, the listener is still open: the kernel goes on completing "
+            + "handshakes for it and queues them, up to the backlog, whether or not anyone calls accept(). Bind with "
+            + "listener.bind(address, BACKLOG): bind(address) alone gives Java's default of 50. Close the accepted "
+            + "socket first and the listener after it, when the conversation is over: try (var listener = …) { … "
+            + "try (client) { … } }. Likely causes: bind without the backlog; listener.close() right after accept(), "
+            + "before the client is served. Lesson 04, \"What the backlog really limits\" and \"Closing: the "
+            + "connection, then the listener\".")
+    void while_it_serves_a_client_the_listener_stays_open_with_a_backlog_of_10() throws IOException {
+        var wire = new Transcript("kit client", "your server");
+        var accepted = new CountDownLatch(1);
+        // A read timeout long enough for the kit to fill the backlog while the server waits for the first frame.
+        Duration patientRead = Duration.ofSeconds(6);
+        try (var server = RunningServer.with(Duration.ofSeconds(10), ACCEPT, patientRead)
+                .onLine("ip:", accepted::countDown).start("127.0.0.1", "0")) {
+            int port = listeningPort(server);
+            Conversation first = server.connect("127.0.0.1", port, wire);
+            await(accepted); // the server has accepted the first client and now waits for its frame
+            wire.event("your server accepted the kit's first client; the kit sends nothing yet");
+
+            if (Inspector.available()) {
+                boolean listening = Inspector.tcpRowsFor(port).stream()
+                        .anyMatch(r -> r.state().equals("LISTEN") && r.local().getPort() == port);
+                if (!listening) {
+                    throw CheckFailed.when("looked at the kernel's table while your server waited for its client's "
+                                    + "frame")
+                            .expected("a socket in LISTEN on port " + port + ": the listener is closed after the "
+                                    + "conversation, not before")
+                            .got("the kernel has " + Inspector.tcpRowsFor(port))
+                            .wire(wire)
+                            .next("close the listener only when the client has been served: the accepted socket's "
+                                    + "try (client) { … } inside the listener's try (…) { … }, no listener.close() "
+                                    + "right after accept()")
+                            .build();
+                }
+            }
+
+            // Linux completes backlog + 1 handshakes for a listener nobody accepts from, then drops further SYNs,
+            // so those connects time out (other systems count differently: there only the first connect is tried).
+            boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+            int somaxconn = somaxconn();
+            boolean countable = linux && somaxconn > Server.BACKLOG + 3;
+            int tries = countable ? Server.BACKLOG + 4 : 1;
+            int completed = 0;
+            String stoppedBy = null;
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < tries && stoppedBy == null; i++) {
+                    var socket = new Socket();
+                    queued.add(socket);
+                    try {
+                        // A handshake on loopback completes at once or, with the queue full, never (the SYN is
+                        // dropped): a second is no race.
+                        socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                        completed++;
+                    } catch (java.net.SocketTimeoutException e) {
+                        stoppedBy = "connection " + (i + 1) + " timed out (its SYN got no answer)";
+                    } catch (IOException e) {
+                        stoppedBy = "connection " + (i + 1) + " failed: " + e.getMessage();
+                    }
+                }
+            } finally {
+                tcplab.kit.Sockets.closeAll(queued.toArray(AutoCloseable[]::new));
+            }
+            wire.event("the kit opened more connections to port " + port + " while your server waited: " + completed
+                    + " completed their handshake" + (stoppedBy == null ? "" : "; " + stoppedBy));
+            if (completed == 0) {
+                throw CheckFailed.when("connected a second client while your server waited for its first client's "
+                                + "frame")
+                        .expected("the handshake to complete: the listener is still open and queues it")
+                        .got(stoppedBy)
+                        .wire(wire)
+                        .next("close the listener only after the conversation: no listener.close() right after "
+                                + "accept(); the listener's try-with-resources closes it when run is done")
+                        .build();
+            }
+            // Linux queues backlog + 1; a range of BACKLOG to BACKLOG + 2 keeps the check from hanging on that +1
+            // (a kernel that counts one less or one more is still a backlog of 10, and 50 is far from it).
+            if (countable && (completed < Server.BACKLOG || completed > Server.BACKLOG + 2)) {
+                throw CheckFailed.when("kept your server busy with one client and opened " + tries
+                                + " more connections, one at a time, each with 1 s to complete")
+                        .expected("about " + (Server.BACKLOG + 1) + " of them to complete (Linux queues backlog + 1, "
+                                + "backlog " + Server.BACKLOG + "), the rest to time out")
+                        .got(completed + " completed" + (stoppedBy == null ? ", and none timed out" : "; then "
+                                + stoppedBy))
+                        .wire(wire)
+                        .next(completed > Server.BACKLOG + 2
+                                ? "bind with the backlog: listener.bind(address, BACKLOG). bind(address) alone, or "
+                                        + "new ServerSocket(port), asks for Java's default backlog of 50."
+                                : "bind with listener.bind(address, BACKLOG), exactly " + Server.BACKLOG
+                                        + ": a smaller number queues fewer clients")
+                        .build();
+            }
+
+            send(first, () -> first.send(Frame.of("still here")), wire);
+            expectAnswer(first, "still here *_*", wire, server);
+            expectExit0(server.finish(), wire);
+            expectNoListenerAt(server, port, "let your server serve its first client and return", wire);
+            Assumptions.assumeTrue(countable, "the listener stayed open; the backlog's size is counted on Linux "
+                    + "only (somaxconn " + somaxconn + "), where a full queue drops new handshakes");
+        }
+    }
+
+    /** Nothing may be in LISTEN on {@code port} the moment run returned: the listener is closed by then. */
+    private static void expectNoListenerAt(RunningServer server, int port, String doing, Transcript wire) {
+        if (!Inspector.available()) {
+            return;
+        }
+        // Only the LISTEN rows: the order of the others (the connection's two ends) varies from run to run.
+        List<Inspector.Row> listening = server.rowsAtReturn().stream()
+                .filter(r -> r.state().equals("LISTEN") && r.local().getPort() == port).toList();
+        if (!listening.isEmpty()) {
+            throw CheckFailed.when(doing)
+                    .expected("no socket in LISTEN on port " + port + " once run has returned")
+                    .got("the kernel still had: " + listening)
+                    .wire(wire)
+                    .next("close the listener before run returns: try (var listener = new ServerSocket()) { … } "
+                            + "closes it on every path")
+                    .build();
+        }
+    }
+
+    /** The kernel's cap on a backlog (Linux); Integer.MAX_VALUE where it cannot be read. */
+    private static int somaxconn() {
+        try {
+            // Not Files.readString: on JDK 17 it reads "4" of "4096" from this procfs file (its size shows as 0).
+            return Integer.parseInt(java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+                    "/proc/sys/net/core/somaxconn")).get(0).strip());
+        } catch (IOException | RuntimeException e) {
+            return Integer.MAX_VALUE;
         }
     }
 

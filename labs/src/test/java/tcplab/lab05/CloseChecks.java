@@ -55,6 +55,8 @@ class CloseChecks {
     /** How long the kit waits for one call into the learner's server. */
     private static final Duration CALL = Duration.ofSeconds(2);
     private static final String USAGE = "Usage: FrameServer <ip> <port>";
+    /** Where the misbehaving clients connect from: not the server's 127.0.0.1 where this machine allows it. */
+    private static final String CLIENT_IP = canBind("127.0.0.2") ? "127.0.0.2" : HOST;
 
     private final Transcript wire = new Transcript();
 
@@ -307,7 +309,9 @@ class CloseChecks {
     @Hint("stop() closes the listener ONLY. The accepted socket is a different socket: the conversation in "
             + "progress goes on until its client closes, and only then does serve() find the listener closed and "
             + "end. If the client lost its connection at stop(), stop() also closed the current client's socket: "
-            + "that is close()'s job, not stop()'s. Lesson 05, \"Closing the listener\".")
+            + "that is close()'s job, not stop()'s. stop() is not close() either in what it logs: if that client then "
+            + "resets, it went wrong and is worth its log line (only close() sets `closing`). Lesson 05, \"Closing "
+            + "the listener\".")
     void stop_lets_the_conversation_in_progress_finish() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -316,18 +320,12 @@ class CloseChecks {
             wire.event("the check called stop() on your server");
             exchange(server, client, "after stop", "the check called stop()");
             exchange(server, client, "still talking", "the check called stop()");
-            client.shutdownOutput();
-            Received end = client.read(1, WAIT);
-            if (end.ending() != Ending.CLOSED) {
-                throw CheckFailed.when("ended the conversation that was in progress when stop() was called")
-                        .expected("your server to close its side (the kit reads -1)")
-                        .got(describe(end))
-                        .wire(wire)
-                        .next("converse(): close the socket when Frames.read returns null.")
-                        .build();
-            }
+            // This client ends badly (a reset): after stop(), unlike close(), that is still a client gone wrong.
+            // (A polite end after stop() is check 19's.)
+            Peer peer = Peer.of(client);
+            client.reset();
             if (!server.awaitStopped(WAIT)) {
-                throw CheckFailed.when("waited for your server to end after stop() and the last client's close")
+                throw CheckFailed.when("waited for your server to end after stop() and the last client's reset")
                         .expected("the server's thread to end: the listener is closed and the conversation is over")
                         .got("it is still running")
                         .wire(wire)
@@ -335,6 +333,11 @@ class CloseChecks {
                                 + server.logForMessage())
                         .build();
             }
+            // The thread has ended, so its line, if any, is written.
+            expectOneLineLog(server, peer, "called stop(), then made the client of the conversation in progress "
+                    + "reset its connection", "the server's thread ended",
+                    "after stop() the flag `closing` must stay false: only close() ends a conversation on purpose. "
+                    + "Does stop() set it?");
         }
     }
 
@@ -409,16 +412,16 @@ class CloseChecks {
     void a_client_that_resets_does_not_bring_the_server_down() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
-            int rudePort;
-            try (var rude = connect(port)) {
-                rudePort = rude.socket().getLocalPort();
+            Peer rudePeer;
+            try (var rude = connectFromClientIp(port)) {
+                rudePeer = Peer.of(rude);
                 exchange(server, rude, "goodbye, rudely");
                 rude.reset();
             }
             try (var next = connect(port)) {
                 exchange(server, next, "am I served?", "the client before it reset its connection");
             }
-            expectOneLineLog(server, rudePort, "made a client reset its connection");
+            expectOneLineLog(server, rudePeer, "made a client reset its connection");
         }
     }
 
@@ -432,9 +435,9 @@ class CloseChecks {
     void a_client_that_leaves_mid_frame_gets_no_reply_and_the_next_is_served() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
-            int leaverPort;
-            try (var leaver = connect(port)) {
-                leaverPort = leaver.socket().getLocalPort();
+            Peer leaverPeer;
+            try (var leaver = connectFromClientIp(port)) {
+                leaverPeer = Peer.of(leaver);
                 leaver.send(Arrays.copyOf(Frame.of("half a frame"), 50));
                 leaver.shutdownOutput();
                 Received r = leaver.read(Frame.SIZE, WAIT);
@@ -451,7 +454,7 @@ class CloseChecks {
             try (var next = connect(port)) {
                 exchange(server, next, "next, please", "the client before it left in the middle of a frame");
             }
-            expectOneLineLog(server, leaverPort, "made a client leave in the middle of a frame");
+            expectOneLineLog(server, leaverPeer, "made a client leave in the middle of a frame");
         }
     }
 
@@ -466,10 +469,10 @@ class CloseChecks {
         Duration readTimeout = Duration.ofMillis(250);
         try (var server = ServerUnderCheck.start(readTimeout)) {
             int port = server.port();
-            int silentPort;
-            try (var silent = connect(port);
+            Peer silentPeer;
+            try (var silent = connectFromClientIp(port);
                  var next = connect(port)) {
-                silentPort = silent.socket().getLocalPort();
+                silentPeer = Peer.of(silent);
                 wire.event("the first client says nothing; the second sends a frame");
                 next.send(Frame.of("waiting my turn"));
                 expectReply(server, next, "waiting my turn",
@@ -485,7 +488,7 @@ class CloseChecks {
                             .build();
                 }
             }
-            expectOneLineLog(server, silentPort, "left a client silent for the read timeout");
+            expectOneLineLog(server, silentPeer, "left a client silent for the read timeout");
         }
     }
 
@@ -503,10 +506,10 @@ class CloseChecks {
         // shows it; and a correct server can close neither early, since its timer starts after the kit's connect.
         try (var quickServer = ServerUnderCheck.start(quick);
              var slowServer = ServerUnderCheck.start(slow);
-             var stalled = connect(quickServer.port());
+             var stalled = connectFromClientIp(quickServer.port());
              var silent = connect(slowServer.port())) {
             long connected = System.nanoTime();
-            int stalledPort = stalled.socket().getLocalPort();
+            Peer stalledPeer = Peer.of(stalled);
             stalled.send(Arrays.copyOf(Frame.of("half a frame, then nothing"), 40));
             wire.event("a client of the server with readTimeout " + quick.toMillis() + " ms sent 40 bytes of a frame "
                     + "and stalled; a client of the server with readTimeout " + slow.toMillis() + " ms said nothing");
@@ -538,7 +541,7 @@ class CloseChecks {
                         .build();
             }
             // The quick server ended that conversation before the slow one's wait: its line is there by now.
-            expectOneLineLog(quickServer, stalledPort, "stalled in the middle of a frame");
+            expectOneLineLog(quickServer, stalledPeer, "stalled in the middle of a frame");
         }
     }
 
@@ -745,7 +748,8 @@ class CloseChecks {
             + "After stop(), that thread must go on with the conversation in progress, so awaitStopped says false "
             + "until the client closes, and true soon after. If it said true at once, the thread that ran serve() "
             + "had already ended: the conversation runs on another thread (a thread per client), or serve() "
-            + "returned right after stop(). Lesson 05, \"A serial server's life\".")
+            + "returned right after stop(). awaitStopped(Duration.ZERO) must not wait at all: serving.join(0) would "
+            + "wait forever, so the given code joins for at least 1 ms. Lesson 05, \"A serial server's life\".")
     void await_stopped_waits_while_the_conversation_after_stop_goes_on() throws IOException {
         Duration limit = Duration.ofMillis(300);
         try (var server = ServerUnderCheck.start(PATIENT);
@@ -772,6 +776,30 @@ class CloseChecks {
                         .expected("it to wait for its whole limit before it says false")
                         .got("false after " + early.took().toMillis() + " ms")
                         .next("awaitStopped() is given: put back serving.join(Math.max(1, limit.toMillis())).")
+                        .build();
+            }
+            // A limit of zero means "do not wait": Thread.join(0) would wait forever instead.
+            wire.event("the check called awaitStopped(0 ms)");
+            ServerUnderCheck.Awaited zero;
+            try {
+                zero = server.timeAwaitStopped(Duration.ZERO);
+            } catch (CheckFailed hung) {
+                throw CheckFailed.when("called awaitStopped(Duration.ZERO) while a conversation was in progress "
+                                + "after stop()")
+                        .expected("false at once: a limit of zero waits (almost) not at all")
+                        .got("it did not return within " + LabCode.seconds(CALL))
+                        .next("awaitStopped() is given: serving.join(0) waits forever, hence "
+                                + "serving.join(Math.max(1, limit.toMillis())).")
+                        .cause(hung)
+                        .build();
+            }
+            if (zero.stopped()) {
+                throw CheckFailed.when("called awaitStopped(Duration.ZERO) while a conversation was in progress "
+                                + "after stop()")
+                        .expected("false: the server's thread is still busy with that conversation")
+                        .got("true")
+                        .wire(wire)
+                        .next("awaitStopped() is given: it returns !serving.isAlive().")
                         .build();
             }
             exchange(server, client, "still here", "the check called stop()");
@@ -1220,29 +1248,78 @@ class CloseChecks {
         return server.whyNoAnswer();
     }
 
+    /** A client's end of a connection, as the server sees it from the other side. */
+    private record Peer(String ip, int port) {
+        /** Taken while the socket is open: a closed socket no longer tells its local address. */
+        static Peer of(Conversation c) {
+            return new Peer(c.socket().getLocalAddress().getHostAddress(), c.socket().getLocalPort());
+        }
+    }
+
     /**
-     * The log must hold exactly one line, about the client whose port is {@code clientPort}: call it once the
-     * next client has been served, when that line has certainly been written.
+     * A client that connects from {@link #CLIENT_IP}, so that its address differs from the server's (127.0.0.1) and
+     * a log line naming the server's own end is told apart from one naming the client.
      */
-    private static void expectOneLineLog(ServerUnderCheck server, int clientPort, String what) {
+    private Conversation connectFromClientIp(int port) {
+        var socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(CLIENT_IP, 0));
+            socket.connect(new InetSocketAddress(HOST, port), (int) WAIT.toMillis());
+            wire.event("kit connected to " + HOST + ":" + port + " from " + CLIENT_IP + " port "
+                    + socket.getLocalPort());
+            return new Conversation(socket, wire);
+        } catch (IOException e) {
+            Sockets.closeAll(socket);
+            throw CheckFailed.when("connected to " + HOST + ":" + port + " from " + CLIENT_IP)
+                    .expected("your server to accept the connection")
+                    .got(e.getMessage())
+                    .wire(wire)
+                    .next("is your server listening on that address and port? Did it close its listener early?")
+                    .build();
+        }
+    }
+
+    /** Whether this machine lets a socket bind {@code ip} (Linux binds all of 127/8; others may not). */
+    private static boolean canBind(String ip) {
+        try (var probe = new Socket()) {
+            probe.bind(new InetSocketAddress(ip, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void expectOneLineLog(ServerUnderCheck server, Peer client, String what) {
+        expectOneLineLog(server, client, what, "served the next client", null);
+    }
+
+    /**
+     * The log must hold exactly one line, naming {@code client}'s address and port: call it once {@code after}
+     * (the next client served, the server's thread ended) shows that line has certainly been written.
+     * {@code whyEmpty}, if not null, is the likely cause of an empty log.
+     */
+    private static void expectOneLineLog(ServerUnderCheck server, Peer client, String what, String after,
+            String whyEmpty) {
         List<String> lines = server.logLines();
+        String doing = what + ", then " + after;
         if (lines.isEmpty()) {
-            throw CheckFailed.when(what + ", then served the next client")
+            throw CheckFailed.when(doing)
                     .expected("one line about it in your server's log (the PrintStream given to start)")
                     .got("(your server's log is empty)")
-                    .next("converse(): in the catch for IOException, log.println(who + \": \" + e.getMessage()), "
+                    .next((whyEmpty == null ? "" : whyEmpty + " ")
+                            + "converse(): in the catch for IOException, log.println(who + \": \" + e.getMessage()), "
                             + "where who is the client's address and port (client.getRemoteSocketAddress()).")
                     .build();
         }
         if (server.logHasStackTrace()) {
-            throw CheckFailed.when(what + ", then served the next client")
+            throw CheckFailed.when(doing)
                     .expected("one plain line about it in your server's log")
                     .got(server.logForMessage())
                     .next("print the exception's message, not its stack trace: a client that goes wrong is routine.")
                     .build();
         }
         if (lines.size() != 1) {
-            throw CheckFailed.when(what + ", then served the next client")
+            throw CheckFailed.when(doing)
                     .expected("exactly one line in your server's log: one per client that went wrong")
                     .got(lines.size() + " lines\n" + server.logForMessage())
                     .next("log once, in converse()'s catch for IOException; a client that closes politely, or "
@@ -1250,14 +1327,33 @@ class CloseChecks {
                             + "again in serve())?")
                     .build();
         }
-        if (!lines.get(0).contains(String.valueOf(clientPort))) {
-            throw CheckFailed.when(what + " (the client's port was " + clientPort + "), then served the next client")
-                    .expected("the log line to name that client: its address and port")
+        String line = lines.get(0);
+        boolean hasIp = line.contains(client.ip());
+        boolean hasPort = hasNumber(line, client.port());
+        if (!hasIp || !hasPort) {
+            var wrong = new ArrayList<String>();
+            if (!hasIp && line.contains(HOST) && !client.ip().equals(HOST)) {
+                wrong.add(HOST + " is your server's own address (getLocalAddress()), not the client's");
+            }
+            if (!hasPort && hasNumber(line, server.port())) {
+                wrong.add(server.port() + " is your server's own port (getLocalPort()), not the client's");
+            }
+            throw CheckFailed.when(what + " (the client came from " + client.ip() + " port " + client.port()
+                            + "), then " + after)
+                    .expected("the log line to name that client: its address " + client.ip() + " and its port "
+                            + client.port())
                     .got(server.logForMessage())
-                    .next("converse(): put the client's address in the line, e.g. client.getRemoteSocketAddress() "
-                            + "(\"/127.0.0.1:" + clientPort + "\"); a server with many clients needs to say which one.")
+                    .next((wrong.isEmpty() ? "" : String.join("; ", wrong) + ". ")
+                            + "converse(): put the client's end in the line: client.getRemoteSocketAddress() (\"/"
+                            + client.ip() + ":" + client.port() + "\"), or getInetAddress() and getPort(); a server "
+                            + "with many clients needs to say which one.")
                     .build();
         }
+    }
+
+    /** Whether {@code text} holds {@code number} as a whole number, not as a part of a longer one. */
+    private static boolean hasNumber(String text, int number) {
+        return java.util.regex.Pattern.compile("(?<!\\d)" + number + "(?!\\d)").matcher(text).find();
     }
 
     /**
