@@ -648,20 +648,8 @@ class CloseChecks {
             + "asked to stop. An empty catch swallows it. Lesson 05, \"The lab\".")
     void close_keeps_the_interrupt_of_the_thread_that_calls_it() throws IOException {
         try (var server = ServerUnderCheck.start(HOST, PATIENT, true)) {
-            try (var rude = connect(server.port())) {
-                exchange(server, rude, "hold on");
-                rude.reset();
-            }
-            // The reset makes the server log a line, and the check holds its thread right there: alive for sure,
-            // so close() does wait for it, and an interrupt reaches that wait on every run.
-            if (!server.awaitHeldInLog(WAIT)) {
-                throw CheckFailed.when("made a client reset its connection and waited for your server's log line")
-                        .expected("one line in the log about that client")
-                        .got(server.logForMessage())
-                        .wire(wire)
-                        .next("converse(): catch IOException around the conversation and log one line.")
-                        .build();
-            }
+            // Alive for sure: close() does wait for the thread, and an interrupt reaches that wait on every run.
+            holdInItsLogAfterAReset(server);
             boolean kept = server.closeWhileInterrupted();
             server.releaseLog();
             if (!kept) {
@@ -684,20 +672,8 @@ class CloseChecks {
             + "over. Lesson 05, \"The lab\".")
     void close_waits_until_the_servers_thread_has_ended() throws Exception {
         try (var server = ServerUnderCheck.start(HOST, PATIENT, true)) {
-            try (var rude = connect(server.port())) {
-                exchange(server, rude, "hold on");
-                rude.reset();
-            }
-            // The reset makes the server log a line, and the check holds its thread right there: while it is held,
-            // a close() that waits for the thread is still waiting, on every run.
-            if (!server.awaitHeldInLog(WAIT)) {
-                throw CheckFailed.when("made a client reset its connection and waited for your server's log line")
-                        .expected("one line in the log about that client")
-                        .got(server.logForMessage())
-                        .wire(wire)
-                        .next("converse(): catch IOException around the conversation and log one line.")
-                        .build();
-            }
+            // While the thread is held, a close() that waits for it is still waiting, on every run.
+            holdInItsLogAfterAReset(server);
             List<Thread> serving = server.threads();
             var done = new CompletableFuture<Void>();
             Thread closer = server.closeInBackground(done);
@@ -1451,6 +1427,25 @@ class CloseChecks {
                 Thread.currentThread().interrupt();
                 return false;
             }
+        }
+    }
+
+    /**
+     * Makes a client reset its connection; the reset makes the server log a line, and the check holds the server's
+     * thread right there (until {@code releaseLog()}), so the thread is alive for sure whatever the machine's load.
+     */
+    private void holdInItsLogAfterAReset(ServerUnderCheck server) throws IOException {
+        try (var rude = connect(server.port())) {
+            exchange(server, rude, "hold on");
+            rude.reset();
+        }
+        if (!server.awaitHeldInLog(WAIT)) {
+            throw CheckFailed.when("made a client reset its connection and waited for your server's log line")
+                    .expected("one line in the log about that client")
+                    .got(server.logForMessage())
+                    .wire(wire)
+                    .next("converse(): catch IOException around the conversation and log one line.")
+                    .build();
         }
     }
 }
