@@ -37,6 +37,7 @@ final class MistakesCommand extends Command {
         }
         int caught = 0;
         int leaving = 0;
+        var missed = new java.util.ArrayList<String>();
         for (Mistake m : mistakes) {
             Catalog.Verdict v = catalog.judge(m, update);
             out.printf("%s lab%s/%-34s %s%n", v.caught() ? "  ✔" : "  ✘", m.lab(), m.name(), m.description());
@@ -49,9 +50,14 @@ final class MistakesCommand extends Command {
                 }
             } else {
                 out.println(("problem: " + v.problem()).indent(6).stripTrailing());
+                missed.add("lab" + m.lab() + "/" + m.name());
             }
         }
         out.println();
+        // Repeated at the end, where a CI log cut to its last lines still shows them.
+        if (!missed.isEmpty()) {
+            out.println("Not caught: " + String.join(", ", missed));
+        }
         if (leaving > 0) {
             out.println(leaving + " of them left a thread or socket that only the mistaken code could close; the "
                     + "grading JVM ends them when it exits.");
