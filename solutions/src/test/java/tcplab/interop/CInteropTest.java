@@ -36,7 +36,8 @@ import tcplab.lab04.Server;
  * The lessons' C programs and the Java reference programs speak the same 128-byte frame protocol: proven by
  * running them against each other. The C client ({@code lessons/03-client/client.c}) and the C server
  * ({@code lessons/04-server/server.c}) are compiled with {@code cc}, warning-free, into {@code target/c-interop};
- * the Java side runs in-process through the programs' {@code run} methods.
+ * the Java side runs in-process through the programs' {@code run} methods. Lesson 06's concurrent C servers
+ * ({@code fork_server.c}, {@code thread_server.c}) are compiled the same way and must serve two clients at once.
  *
  * <p>Skipped as a whole where there is no C compiler; the parts that need lesson 03's client are skipped while
  * that lesson is not in the tree. The Java client is found by name ({@code tcplab.lab03.Client}), so this class
@@ -51,6 +52,8 @@ class CInteropTest {
     private static Path bin;
     private static Path cServer;
     private static Path cClient; // null while lesson 03's client.c is not in the tree
+    /** Lesson 06's concurrent C servers, a process and a thread per client; empty while lesson 06 is not here. */
+    private static final List<Path> cConcurrentServers = new ArrayList<>();
 
     private final List<Process> processes = new ArrayList<>();
     private final Map<Process, String> outputs = new HashMap<>();
@@ -65,6 +68,12 @@ class CInteropTest {
         cServer = cc(root.resolve("lessons/04-server/server.c"), "server");
         Path client = root.resolve("lessons/03-client/client.c");
         cClient = Files.exists(client) ? cc(client, "client") : null;
+        Path fork = root.resolve("lessons/06-concurrency/fork_server.c");
+        if (Files.exists(fork)) {
+            cConcurrentServers.add(cc(fork, "fork_server"));
+            cConcurrentServers.add(cc(root.resolve("lessons/06-concurrency/thread_server.c"), "thread_server",
+                    "-pthread"));
+        }
     }
 
     @AfterEach
@@ -144,6 +153,28 @@ class CInteropTest {
         assertTrue(s.out.contains("from client: 你好，世界"), "C server: " + s);
         Matcher peer = Pattern.compile("ip:127\\.0\\.0\\.1, port:(\\d+)").matcher(s.out);
         assertTrue(peer.find() && Integer.parseInt(peer.group(1)) > 0, "C server: " + s);
+    }
+
+    /** Lesson 06: each concurrent C server answers a second client while the first is connected and silent. */
+    @Test
+    void the_lesson_06_C_servers_answer_a_client_while_another_is_silent() throws Exception {
+        Assumptions.assumeTrue(!cConcurrentServers.isEmpty(), "lessons/06-concurrency is not in this tree");
+        for (Path exe : cConcurrentServers) {
+            Process server = start("", exe.toString(), "127.0.0.1", "0");
+            int port = awaitPort(() -> read(stdoutOf(server)), exe.getFileName().toString());
+            try (var silent = new java.net.Socket("127.0.0.1", port);
+                 var talker = new java.net.Socket("127.0.0.1", port)) {
+                talker.setSoTimeout((int) LIMIT.toMillis());
+                byte[] frame = java.util.Arrays.copyOf("你好 from the second".getBytes(StandardCharsets.UTF_8), 128);
+                talker.getOutputStream().write(frame);
+                byte[] reply = talker.getInputStream().readNBytes(128);
+                assertEquals("你好 from the second *_*", new String(reply, StandardCharsets.UTF_8).replace("\0", ""),
+                        exe.getFileName() + " while another client was silent");
+                talker.shutdownOutput();
+                assertEquals(-1, talker.getInputStream().read(), exe.getFileName() + " closes after the client");
+            }
+            server.destroy();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -242,10 +273,12 @@ class CInteropTest {
     }
 
     /** Compiles {@code source} warning-free into {@code bin/name}. */
-    private static Path cc(Path source, String name) throws Exception {
+    private static Path cc(Path source, String name, String... flags) throws Exception {
         Path exe = bin.resolve(name);
-        Process p = new ProcessBuilder("cc", "-Wall", "-Wextra", "-O2", "-o", exe.toString(), source.toString())
-                .redirectErrorStream(true).start();
+        var command = new ArrayList<>(List.of("cc", "-Wall", "-Wextra", "-O2"));
+        command.addAll(List.of(flags));
+        command.addAll(List.of("-o", exe.toString(), source.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try (InputStream in = p.getInputStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
