@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The protocol is Lab 05's: every frame a client sends gets {@link Frames#reply} as an answer; a client that
  * closes between frames is answered with a close; one that resets, stops in the middle of a frame or says nothing
  * for {@code readTimeout} costs one line in the log. What is new: each conversation runs on a thread of its own
- * (from {@link Threads#perTaskExecutor}), so a slow, silent or stuck client never holds up the others, and the
- * accept loop only accepts.
+ * (from {@link Threads#perTaskExecutor}: a virtual thread on JDK 21 and newer, a platform thread on JDK 17), so a
+ * slow, silent or stuck client never holds up the others, and the accept loop only accepts.
  *
  * <p>Build it in this order (Lesson 06; the section names are in brackets). Your Lab 05 code is the start of it:
  * <ol>

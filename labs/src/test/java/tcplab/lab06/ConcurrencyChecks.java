@@ -78,7 +78,12 @@ class ConcurrencyChecks {
         // makes it. Started as main() starts it, from a thread that is not a daemon (a new thread inherits that).
         try (var server = ServerUnderCheck.startFromAPlainThread(PATIENT)) {
             server.awaitWaitingInAccept(WAIT);
-            for (Thread t : server.threads()) {
+            var threads = new ArrayList<>(server.threads());
+            Thread serving = server.servingThread();
+            if (serving != null && serving.isAlive() && !threads.contains(serving)) {
+                threads.add(serving);
+            }
+            for (Thread t : threads) {
                 if (!t.isDaemon()) {
                     throw CheckFailed.when("started your server and looked at the threads that run it")
                             .expected("daemon threads only: a program whose main() returns without close() must end")
@@ -102,11 +107,14 @@ class ConcurrencyChecks {
             + "need. Lesson 06, \"A thread per connection\".")
     void a_second_client_is_answered_while_the_first_is_silent() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
-             var first = connect(server.port());
-             var second = connect(server.port())) {
-            wire.event("the first client says nothing; the second sends a frame");
-            exchange(server, second, "am I served?", "the first client is connected and silent");
-            exchange(server, first, "now me", null);
+             var first = connect(server.port())) {
+            // The first client's conversation is surely under way before the second client connects.
+            exchange(server, first, "first");
+            try (var second = connect(server.port())) {
+                wire.event("the first client now says nothing; the second sends a frame");
+                exchange(server, second, "am I served?", "the first client is connected and silent");
+                exchange(server, first, "first, again", null);
+            }
         }
     }
 
@@ -159,8 +167,7 @@ class ConcurrencyChecks {
                         String text = "client " + i + ", frame " + round;
                         Received r = crowd.get(i).read(Frame.SIZE, WAIT);
                         if (r.ending() != Ending.COMPLETE || !Arrays.equals(r.bytes(), Frame.of(text + " *_*"))) {
-                            throw CheckFailed.when("connected a silent client, a client that never reads ("
-                                            + flooder.sent() / 1024 + " KiB sent so far), and " + CROWD
+                            throw CheckFailed.when("connected a silent client, a client that never reads, and " + CROWD
                                             + " clients that each sent frame " + round + " of 2")
                                     .expected("client " + i + " to get the reply " + Transcript.quote(text + " *_*")
                                             + " within " + LabCode.seconds(WAIT))
@@ -238,12 +245,16 @@ class ConcurrencyChecks {
             // `open` holds the conversations in progress, and only those: a socket left in it after its
             // conversation ended is a leak that grows with every client (and close() would close it again).
             if (!pollUntil(() -> server.openSockets() == 1)) {
+                int count = server.openSockets();
                 throw CheckFailed.when("let two of three clients close, and looked at your server's `open` set")
                         .expected("one socket in it: the client still talking")
-                        .got(server.openSockets() + " sockets")
+                        .got(count < 0 ? "no `open` set of sockets in your FrameServer" : count + " sockets")
                         .wire(wire)
-                        .next("converse(): remove the client from `open` when its conversation ends, on every path "
-                                + "(a finally block).")
+                        .next(count > 1
+                                ? "converse(): remove the client from `open` when its conversation ends, on every "
+                                + "path (a finally block)."
+                                : "converse(): add the client to `open` when its conversation starts (close() must "
+                                + "reach it there), and remove it when the conversation ends.")
                         .build();
             }
             if (!server.log().isEmpty()) {
@@ -282,6 +293,8 @@ class ConcurrencyChecks {
                 peers.add(Peer.of(silent));
                 exchange(server, rude, "goodbye, rudely");
                 rude.reset();
+                // Each line is written on its conversation's own thread: wait for it, so the log's order is fixed.
+                server.awaitLogLines(1, WAIT);
                 exchange(server, talker, "after a reset", "another client reset its connection");
                 leaver.send(Arrays.copyOf(Frame.of("half a frame"), 50));
                 leaver.shutdownOutput();
@@ -295,6 +308,7 @@ class ConcurrencyChecks {
                                     + "line, and let try-with-resources close the socket.")
                             .build();
                 }
+                server.awaitLogLines(2, WAIT);
                 exchange(server, talker, "after a half frame", "another client left in the middle of a frame");
                 // The talker goes on talking while the silent client waits for its timeout: its own reads never
                 // wait long enough to time out.
@@ -310,8 +324,7 @@ class ConcurrencyChecks {
                     throw CheckFailed.when("connected a client that says nothing to a server started with "
                                     + "readTimeout " + readTimeout.toMillis() + " ms")
                             .expected("your server to close that connection within " + LabCode.seconds(limit))
-                            .got(describe(dropped, limit))
-                            .wire(wire)
+                            .got(describe(dropped, limit) + " (the other client talked on meanwhile)")
                             .next("converse(): client.setSoTimeout((int) readTimeout.toMillis()) on the ACCEPTED "
                                     + "socket before the first read; the SocketTimeoutException then ends that "
                                     + "conversation.")
@@ -1084,8 +1097,8 @@ class ConcurrencyChecks {
                     + "conversations in progress go on until their clients close.\n" + server.logForMessage();
         }
         if (event.contains("silent") || event.contains("sent nothing")) {
-            return "your server is busy with another client that has not sent anything, and serves no one else "
-                    + "meanwhile: conversations run one after another. serve() must hand each client to "
+            return "your server is busy with another client, one that has nothing to say right now, and serves no "
+                    + "one else meanwhile: conversations run one after another. serve() must hand each client to "
                     + "conversations.execute(() -> converse(client)) and go straight back to accept(); converse() "
                     + "must run on that thread, not on the accept loop's. (Is a new Thread run() instead of "
                     + "start()ed? Does converse() hold a lock the others need?)";

@@ -300,6 +300,17 @@ final class ServerUnderCheck implements AutoCloseable {
         }
     }
 
+    /** The server's own thread, the {@code serving} field the stub declares (private: through reflection), or null. */
+    Thread servingThread() {
+        try {
+            var field = FrameServer.class.getDeclaredField("serving");
+            field.setAccessible(true);
+            return (Thread) field.get(server);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            return null;
+        }
+    }
+
     /** The learner's thread that is blocked in accept() right now, if one is. */
     Optional<Thread> threadInAccept() {
         return awaitWaitingInAccept(Duration.ZERO);
@@ -308,6 +319,14 @@ final class ServerUnderCheck implements AutoCloseable {
     /** What the server wrote to its log so far. */
     String log() {
         return logBytes.text();
+    }
+
+    /** Waits up to {@code limit} until the log holds at least {@code count} lines; never fails. */
+    void awaitLogLines(int count, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (logLines().size() < count && System.nanoTime() < deadline && pause()) {
+            // Polling the learner's own output: its thread writes the line when it is ready.
+        }
     }
 
     /** The log's lines so far. */
