@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
@@ -84,6 +85,7 @@ class ServerChecks {
             + "at exactly 127 and split a character, which comes back as the replacement sign �. Cut the bytes at "
             + "127, then step back while the byte at the cut is a continuation byte (10xxxxxx). Lesson 04, \"The "
             + "reply and its 127 bytes\".")
+    @DisplayName("reply() adds the smiley and fits in 127 bytes, cutting only between characters")
     void reply_adds_the_smiley_and_fits_in_127_bytes_cutting_only_between_characters() {
         String a126 = "a".repeat(126);
         String ab42 = "ab" + "你".repeat(42); // 128 bytes: a full frame with no NUL at all
@@ -124,6 +126,7 @@ class ServerChecks {
             + "the platform default), then zeros. Likely causes: the array is only as long as the text (no "
             + "padding), or padded with spaces instead of zero bytes. Arrays.copyOf pads with zeros for you. Lesson "
             + "04, \"Reading a whole frame\", and lesson 03 for the frame itself.")
+    @DisplayName("A frame is the text in UTF-8, then NULs up to 128 bytes")
     void a_frame_is_the_text_in_UTF_8_then_NULs_up_to_128_bytes() {
         // The last two are 127 bytes, the most a frame holds: one NUL is left at the end.
         for (String text : List.of("hello", "你好 *_*", "", "a".repeat(127), "你".repeat(42) + "a")) {
@@ -146,6 +149,7 @@ class ServerChecks {
             + "at all, so Arrays.copyOf cuts the text silently; the test counts chars (text.length()), and \"你\" is "
             + "one char but 3 bytes; the test lets exactly 128 bytes through (> 128 instead of > 127). Lesson 04, "
             + "\"The reply and its 127 bytes\".")
+    @DisplayName("frame() refuses a text longer than 127 bytes")
     void frame_refuses_a_text_longer_than_127_bytes() {
         // 128 one-byte characters: the edge; 43 Chinese characters: 129 bytes but only 43 chars.
         for (String text : List.of("a".repeat(128), "你".repeat(43))) {
@@ -176,6 +180,7 @@ class ServerChecks {
             + "next bytes belong to the next message. Or the whole 128 bytes turned into text: the zeros after the "
             + "text end up inside the string; stop at the first 0 byte and decode the bytes before it as UTF-8. "
             + "Lesson 04, \"Reading a whole frame\".")
+    @DisplayName("readFrame reads all 128 bytes, even when they come one at a time")
     void readFrame_reads_all_128_bytes_even_when_they_come_one_at_a_time() throws IOException {
         byte[] frame = Frame.of("你好, server");
         byte[] more = "NEXT".getBytes(StandardCharsets.UTF_8);
@@ -207,6 +212,7 @@ class ServerChecks {
             + "Likely cause: the loop that looks for the first NUL only stops at a NUL, so here it runs past the "
             + "end of the array (ArrayIndexOutOfBoundsException). Stop at 128 too: while (end < 128 && "
             + "frame[end] != 0). Lesson 04, \"Reading a whole frame\".")
+    @DisplayName("readFrame takes all 128 bytes when no NUL ends the text")
     void readFrame_takes_all_128_bytes_when_no_NUL_ends_the_text() {
         String text = "ab" + "你".repeat(42); // 2 + 126 = 128 bytes, not one of them 0
         byte[] frame = text.getBytes(StandardCharsets.UTF_8);
@@ -233,6 +239,7 @@ class ServerChecks {
             + "whole, throw java.io.EOFException with a message that says how many bytes did come, e.g. \"the "
             + "client left after sending 5 of 128 bytes\". Likely cause: the bytes that came returned as if they "
             + "were a whole frame. Lesson 04, \"Reading a whole frame\".")
+    @DisplayName("readFrame says how many bytes came when the stream ends early")
     void readFrame_says_how_many_bytes_came_when_the_stream_ends_early() {
         byte[] five = "hello".getBytes(StandardCharsets.UTF_8);
         LabCode.Outcome<String> outcome = LabCode.outcome("called readFrame on a stream that ends after 5 bytes",
@@ -262,6 +269,7 @@ class ServerChecks {
             + "reply written through a BufferedOutputStream that is never flushed, so closing the socket drops it; "
             + "the listener never closed, so its port is still in LISTEN when run returns. Lesson 04, \"The server "
             + "in Java, call by call\".")
+    @DisplayName("The server listens, accepts and answers \"hello\"")
     void the_server_listens_accepts_and_answers_hello() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -290,6 +298,7 @@ class ServerChecks {
             + "where it was asked to listen. Or an address of your own (InetAddress.getLoopbackAddress(), "
             + "\"localhost\") bound instead of the one given. Bind new InetSocketAddress(InetAddress.getByName(ip), "
             + "port), and print the listener's own address after bind. Lesson 04, \"bind: a known address\".")
+    @DisplayName("The server listens on the address it was given, and no other")
     void the_server_listens_on_the_address_it_was_given_and_no_other() throws IOException {
         // 127.0.0.3 where it can be bound (Linux: all of 127/8 is loopback), so the loopback's usual 127.0.0.1
         // does not pass by chance.
@@ -341,6 +350,7 @@ class ServerChecks {
             + "toString(), which shows \"/127.0.0.1\"; the server's own end printed (getLocalAddress(), "
             + "getLocalPort()) instead of the client's. The check's client comes from 127.0.0.2, so the two ends "
             + "differ in address as well as port. Lesson 04, \"Who is calling\".")
+    @DisplayName("The server prints the client's real address and port")
     void the_server_prints_the_clients_real_address_and_port() throws IOException {
         // The client binds 127.0.0.2 where it can (Linux), so its address differs from the server's 127.0.0.1.
         String clientIp = canBind(CLIENT_IP) ? CLIENT_IP : "127.0.0.1";
@@ -370,6 +380,7 @@ class ServerChecks {
     @Hint("TCP is a byte stream: the client's 128 bytes may come in many small pieces. Likely cause: one read() "
             + "taken for the whole frame; readFrame must keep reading until it has all 128. Lesson 04, \"Reading a "
             + "whole frame\".")
+    @DisplayName("A frame that arrives one byte at a time is served")
     void a_frame_that_arrives_one_byte_at_a_time_is_served() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -386,6 +397,7 @@ class ServerChecks {
     @Hint("The text is UTF-8 in both directions, and a reply is cut to 127 bytes. Likely causes: readFrame's bytes "
             + "decoded without naming UTF-8; reply measured in chars instead of bytes; frame encoded without naming "
             + "UTF-8. Lesson 04, \"The reply and its 127 bytes\", and lesson 03, \"Text is bytes: say UTF-8\".")
+    @DisplayName("Chinese text comes back as its exact UTF-8 bytes, cut at 127")
     void chinese_text_comes_back_as_its_exact_UTF_8_bytes_cut_at_127() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -413,6 +425,7 @@ class ServerChecks {
             + "per place where text and bytes meet: new String(bytes, 0, n) in readFrame, text.getBytes() in reply "
             + "or in frame, all without a charset. Name StandardCharsets.UTF_8 every time. Lesson 03, \"Text is "
             + "bytes: say UTF-8\".")
+    @DisplayName("Chinese text round-trips, even when the platform charset is ASCII")
     void chinese_text_round_trips_even_when_the_platform_charset_is_ASCII() throws Exception {
         // A child JVM, since only there the default charset can be ASCII. Its port is picked here, on an address
         // of its own where it can (Linux), because the check cannot read the child's output while it runs.
@@ -494,6 +507,7 @@ class ServerChecks {
             + "at each println, but run writes to the out it is given, which may buffer (a PrintStream over a file "
             + "or a pipe does). Likely cause: no out.flush() after printing the line. The C server's fflush(stdout) "
             + "is the same step. Lesson 04, \"Port 0\".")
+    @DisplayName("The \"listening on\" line is flushed before the server waits for a client")
     void the_listening_line_is_flushed_before_the_server_waits_for_a_client() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.with(LIMIT, ACCEPT, READ).bufferedOut().start("127.0.0.1", "0")) {
@@ -516,6 +530,7 @@ class ServerChecks {
             + "error printed but 0 (or another code) returned; the accepted socket never closed, so it sits in "
             + "CLOSE_WAIT (use try (Socket client = listener.accept()) or try (client)). Lesson 04, \"Reading a "
             + "whole frame\" and \"Closing: the connection, then the listener\".")
+    @DisplayName("A client that leaves without sending gets a plain error")
     void a_client_that_leaves_without_sending_gets_a_plain_error() {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -535,6 +550,7 @@ class ServerChecks {
             + "SocketTimeoutException. Catch IOException as well, print one line on err, return 1. Likely cause: "
             + "only EOFException and SocketTimeoutException caught, so the reset escapes run as a stack trace; or "
             + "it is caught and 0 returned. Lesson 04, \"Reading a whole frame\".")
+    @DisplayName("A client that resets in the middle of its frame gets a plain error")
     void a_client_that_resets_in_the_middle_of_its_frame_gets_a_plain_error() throws IOException {
         var wire = new Transcript("kit client", "your server");
         var accepted = new CountDownLatch(1);
@@ -560,6 +576,7 @@ class ServerChecks {
             + "no limit at all). Call client.setSoTimeout on the ACCEPTED socket before reading; a read that times "
             + "out throws java.net.SocketTimeoutException: catch it, print one line, return 1. Lesson 04, "
             + "\"Waiting, but not forever\".")
+    @DisplayName("A client that stops mid-frame is given up after the read timeout it was given")
     void a_client_that_stops_mid_frame_is_given_up_after_the_read_timeout_it_was_given() throws IOException {
         // Two runs: the short one proves the server does not wait longer than told, the long one that it does not
         // give up sooner (a limit of its own).
@@ -605,6 +622,7 @@ class ServerChecks {
             + "line, return 1. Or the listener never closed, so the port stays in LISTEN after run returns: open it "
             + "with try (var listener = new ServerSocket()) { ... }. Lesson 04, \"Waiting, but not forever\" and "
             + "\"Closing: the connection, then the listener\".")
+    @DisplayName("A server that no client calls gives up after the accept timeout it was given")
     void a_server_that_no_client_calls_gives_up_after_the_accept_timeout_it_was_given() {
         long shortRun = nobodyCalls(SHORT);
         if (shortRun >= LONG.toNanos()) {
@@ -658,6 +676,7 @@ class ServerChecks {
             + "line on err, return 1. Likely causes: the exception escapes run (a stack trace); it is caught but 0 "
             + "returned; or the reply goes out before \"from client: <text>\" is printed (print, then send). "
             + "Lesson 04, \"The server in Java, call by call\".")
+    @DisplayName("A reply that cannot be sent is a plain error")
     void a_reply_that_cannot_be_sent_is_a_plain_error() throws IOException {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         var wire = new Transcript("kit client", "your server");
@@ -718,6 +737,7 @@ class ServerChecks {
             + "not closed when bind fails (open it in try-with-resources before bind). Put bind in a try, catch "
             + "the IOException, print one line on err that names the address and port, return 1. Lesson 04, "
             + "\"Address already in use\".")
+    @DisplayName("A port in use is a plain error naming it")
     void a_port_in_use_is_a_plain_error_naming_it() throws IOException {
         try (var taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
@@ -770,6 +790,7 @@ class ServerChecks {
     @Hint("Port 0 asks the kernel for any free port during bind. Likely cause: the port you were given (0) "
             + "printed instead of the port the listener really got (ServerSocket.getLocalPort(), after bind). "
             + "Lesson 04, \"Port 0\".")
+    @DisplayName("Port 0 gets a free port, and the server says which")
     void port_0_gets_a_free_port_and_the_server_says_which() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -795,6 +816,7 @@ class ServerChecks {
             + "puts it in brackets before the port's colon: listening on [0:0:0:0:0:0:0:1]:5555. Likely causes: "
             + "the address parsed by hand as four numbers between dots, as inet_addr does in C (InetAddress.getByName "
             + "reads both kinds); the brackets left out. Lesson 04, \"bind: a known address\".")
+    @DisplayName("The server works on the IPv6 loopback")
     void the_server_works_on_the_IPv6_loopback() throws IOException {
         Assumptions.assumeTrue(ipv6Loopback(), "this machine has no IPv6 loopback (::1)");
         var wire = new Transcript("kit client", "your server");
@@ -840,6 +862,7 @@ class ServerChecks {
             + "negative ports refused, so 65536 reaches new InetSocketAddress, which throws IllegalArgumentException "
             + "(a stack trace); Integer.parseInt's NumberFormatException for \"abc\" not caught; the usage line on "
             + "out; exit code 1 where 2 is meant. Lesson 04, \"The server in Java, call by call\".")
+    @DisplayName("A bad address or port is a usage error")
     void a_bad_address_or_port_is_a_usage_error() {
         List<String[]> cases = List.of(
                 new String[] {},
@@ -886,6 +909,7 @@ class ServerChecks {
             + "goes on to bind (as root port 1 works; otherwise it may be refused, exit 1), waits for a client, "
             + "and gives up after its accept timeout (exit 1). Likely cause: the range test off by one at an "
             + "end (port >= 65535, or port < 1). Lesson 04, \"The server in Java, call by call\".")
+    @DisplayName("Ports 1 and 65535 are valid")
     void ports_1_and_65535_are_valid() {
         for (String port : List.of("1", "65535")) {
             String doing = "started your server with arguments [127.0.0.1, " + port + "] (accept timeout 100 ms)";
@@ -910,6 +934,7 @@ class ServerChecks {
             + "sits in CLOSE_WAIT once the client closes; the listener never closed, so the port stays in LISTEN. "
             + "try-with-resources closes both, in the right order, even when something throws. Lesson 04, "
             + "\"Closing: the connection, then the listener\".")
+    @DisplayName("Afterwards, no socket is left listening or in CLOSE_WAIT")
     void afterwards_no_socket_is_left_listening_or_in_CLOSE_WAIT() throws IOException {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         var wire = new Transcript("kit client", "your server");
@@ -943,6 +968,7 @@ class ServerChecks {
             + "try (client) { … } }. Likely causes: bind without the backlog; listener.close() right after accept(), "
             + "before the client is served. Lesson 04, \"What the backlog really limits\" and \"Closing: the "
             + "connection, then the listener\".")
+    @DisplayName("While it serves a client, the listener stays open with a backlog of 10")
     void while_it_serves_a_client_the_listener_stays_open_with_a_backlog_of_10() throws IOException {
         var wire = new Transcript("kit client", "your server");
         var accepted = new CountDownLatch(1);
