@@ -146,4 +146,7 @@
     }
   });
   box.form.addEventListener('submit', function (e) { e.preventDefault(); });
+  // page.html?q=words opens with those words searched: a link can point at a search.
+  var asked = new URLSearchParams(window.location.search).get('q');
+  if (asked) { box.value = asked; show(asked); }
 })();
