@@ -277,7 +277,8 @@ class CloseChecks {
             server.stop();
             // Java's close() returns at once; the thread blocked in accept() is woken and lets go of the kernel's
             // socket as it leaves. Wait for that: a connect in between could still get through (the blocked accept()
-            // may even return it, measured about four times in five), and the check would blame a correct server.
+            // may even return it, three to four times in five where measured; it varies with the machine), and the
+            // check would blame a correct server.
             if (!server.awaitStopped(WAIT)) {
                 throw CheckFailed.when("called stop() on a server with no client and waited " + LabCode.seconds(WAIT))
                         .expected("the server's thread to end").got("it is still running")
