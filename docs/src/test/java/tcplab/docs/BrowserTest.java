@@ -223,6 +223,37 @@ class BrowserTest {
     }
 
     @Test
+    void the_search_finds_a_section_of_every_lesson_by_its_title() throws Exception {
+        // For each lesson, a section whose title no other section has: searching for it must list that section.
+        var titles = new java.util.HashMap<String, Integer>();
+        var sections = new ArrayList<String[]>();
+        for (Path page : RenderedSite.pages()) {
+            var html = org.jsoup.Jsoup.parse(page.toFile(), "UTF-8");
+            for (var h : html.select("#content h2[id], #content h3[id]")) {
+                titles.merge(h.text(), 1, Integer::sum);
+                sections.add(new String[] {page.getFileName().toString(), h.id(), h.text()});
+            }
+        }
+        ChromeDriver driver = browser(LAPTOP);
+        var wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        var missed = new ArrayList<String>();
+        for (Lab lab : Lab.all(SiteTest.ROOT)) {
+            String page = Site.pageName(lab);
+            String[] unique = sections.stream().filter(t -> t[0].equals(page) && titles.get(t[2]) == 1)
+                    .reduce((a, b) -> b).orElseThrow(() -> new AssertionError(page + " has no section of its own"));
+            driver.get(url(RenderedSite.get().index()) + "?q=" + java.net.URLEncoder.encode(unique[2],
+                    java.nio.charset.StandardCharsets.UTF_8));
+            wait.until(d -> !d.findElements(By.cssSelector(".site-search li")).isEmpty());
+            boolean found = driver.findElements(By.cssSelector(".site-search li a")).stream()
+                    .anyMatch(a -> a.getAttribute("href").endsWith(page + "#" + unique[1]));
+            if (!found) {
+                missed.add("\"" + unique[2] + "\" (" + page + "#" + unique[1] + ")");
+            }
+        }
+        assertTrue(missed.isEmpty(), "searching for these section titles did not list their section: " + missed);
+    }
+
+    @Test
     void every_text_and_code_token_has_a_contrast_of_at_least_4_5_in_the_light_and_the_dark_scheme() throws Exception {
         ChromeDriver driver = browser(LAPTOP);
         var problems = new ArrayList<String>();

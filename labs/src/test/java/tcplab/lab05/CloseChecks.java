@@ -59,7 +59,7 @@ class CloseChecks {
     private static final Duration CALL = Duration.ofSeconds(2);
     private static final String USAGE = "Usage: FrameServer <ip> <port>";
     /** Where the misbehaving clients connect from: not the server's 127.0.0.1 where this machine allows it. */
-    private static final String CLIENT_IP = canBind("127.0.0.2") ? "127.0.0.2" : HOST;
+    private static final String CLIENT_IP = Sockets.loopbackAlias("127.0.0.2");
 
     private final Transcript wire = new Transcript();
 
@@ -573,7 +573,7 @@ class CloseChecks {
             + "meant for. Lesson 04, binding.")
     @DisplayName("The server listens on the address it is given")
     void the_server_listens_on_the_address_it_is_given() throws IOException {
-        String other = "127.0.0.2";
+        String other = Sockets.loopbackAlias("127.0.0.2");
         try (var server = ServerUnderCheck.start(other, PATIENT, false)) {
             int port = server.port();
             if (Inspector.available()) {
@@ -995,7 +995,7 @@ class CloseChecks {
             + "Lesson 05, \"Talk to it yourself\".")
     @DisplayName("The program serves until its input ends")
     void the_program_serves_until_its_input_ends() throws Exception {
-        String ip = "127.0.0.2";
+        String ip = Sockets.loopbackAlias("127.0.0.2");
         Set<Inspector.Descriptor> before = Inspector.descriptors();
         List<Thread> threadsBefore = ServerUnderCheck.serverThreads();
         var out = new LiveOutput();
@@ -1289,16 +1289,6 @@ class CloseChecks {
                     .wire(wire)
                     .next("is your server listening on that address and port? Did it close its listener early?")
                     .build();
-        }
-    }
-
-    /** Whether this machine lets a socket bind {@code ip} (Linux binds all of 127/8; others may not). */
-    private static boolean canBind(String ip) {
-        try (var probe = new Socket()) {
-            probe.bind(new InetSocketAddress(ip, 0));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

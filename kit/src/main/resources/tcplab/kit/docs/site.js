@@ -76,8 +76,12 @@
     });
   }
 
+  // The query's words as the index holds them: trimmed of punctuation as lunr's trimmer does, and without the
+  // stop words ("the", "of"…) that the index left out, since a word the index never holds could never match.
   function terms(query) {
-    return query.toLowerCase().split(/[\s\-.,;:!?()\[\]{}"'`]+/).filter(function (t) { return t.length > 0; });
+    return query.toLowerCase().split(/[\s\-.,;:!?()\[\]{}"'`]+/)
+      .map(function (t) { return t.replace(/^\W+/, '').replace(/\W+$/, ''); })
+      .filter(function (t) { return t.length > 0 && lunr.stopWordFilter(t) !== undefined; });
   }
 
   // A few words around the first place the section's text holds one of the terms.
@@ -90,16 +94,17 @@
 
   function show(query) {
     list.textContent = '';
+    if (query.trim().length === 0) { return; }
     var words = terms(query);
-    if (words.length === 0) { return; }
     index = index || build();
-    var results = index.query(function (q) {
+    // Every word must match. When nothing does, the last word may also be the start of a longer one: the learner
+    // is still typing it.
+    var results = words.length === 0 ? [] : index.query(function (q) {
       words.forEach(function (w) {
-        // Every word must match, the last one also as the start of a longer word (the learner is still typing).
         q.term(w, { presence: lunr.Query.presence.REQUIRED, usePipeline: true });
       });
     });
-    if (results.length === 0) {
+    if (results.length === 0 && words.length > 0) {
       var last = words[words.length - 1];
       results = index.query(function (q) {
         words.forEach(function (w) {
