@@ -58,7 +58,7 @@ class ClientChecks {
     private static final Duration SERVER_WAIT = Duration.ofSeconds(2);
     private static final String HOST = "127.0.0.1";
     /** What a usage error prints, in a line of its own or with more around it (exit code 2). */
-    private static final String USAGE = "Usage: client <ip> <port>";
+    private static final String USAGE = "Usage: Client <ip> <port>";
 
     // ---------------------------------------------------------------- stage 1: frames, no network
 
@@ -495,7 +495,7 @@ class ClientChecks {
     @Order(8)
     @Hint("A usage error is exit code 2 (the kit's convention, lesson 02): with not exactly two arguments (none, one, three), or a port "
             + "that is not a whole number from 1 to 65535 (\"abc\", \"0\", \"65536\", \"-1\"), run prints a line "
-            + "containing \"Usage: client <ip> <port>\" on err (not out), prints nothing on out and returns 2, before "
+            + "containing \"Usage: Client <ip> <port>\" on err (not out), prints nothing on out and returns 2, before "
             + "touching the network. Likely causes: returning 1, which says \"failed at run time\"; the port never "
             + "checked, so Integer.parseInt's NumberFormatException or InetSocketAddress's \"port out of range\" "
             + "decides what happens; a range check that is off by one. Lesson: \"The lab\".")
@@ -519,7 +519,7 @@ class ClientChecks {
                     new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)), "\"hello\\n\"", null, null,
                     "Client.run: check the arguments first: args.length must be exactly 2, then the port (a whole number from 1 to "
                             + "65535, or else a usage error: Integer.parseInt throws NumberFormatException for "
-                            + "\"abc\"); err.println a line with \"Usage: client <ip> <port>\"; return 2.",
+                            + "\"abc\"); err.println a line with \"Usage: Client <ip> <port>\"; return 2.",
                     args);
             boolean usageOnErr = lines(run.err()).lines().anyMatch(l -> l.contains(USAGE));
             if (run.exitCode() == 2 && run.out().isEmpty() && usageOnErr && !run.hasStackTrace()) {

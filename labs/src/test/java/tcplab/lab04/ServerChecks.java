@@ -175,33 +175,36 @@ class ServerChecks {
 
     @Test
     @Order(4)
-    @Hint("Likely causes: one read() taken for the whole frame: read() returns what has arrived so far, here "
-            + "one byte, so keep reading until you have 128 (a loop, or in.readNBytes(128)), and no further: the "
-            + "next bytes belong to the next message. Or the whole 128 bytes turned into text: the zeros after the "
-            + "text end up inside the string; stop at the first 0 byte and decode the bytes before it as UTF-8. "
-            + "Lesson 04, \"Reading a whole frame\".")
-    @DisplayName("readFrame reads all 128 bytes, even when they come one at a time")
-    void readFrame_reads_all_128_bytes_even_when_they_come_one_at_a_time() throws IOException {
-        byte[] frame = Frame.of("你好, server");
-        byte[] more = "NEXT".getBytes(StandardCharsets.UTF_8);
-        byte[] both = Arrays.copyOf(frame, frame.length + more.length);
-        System.arraycopy(more, 0, both, frame.length, more.length);
-        var in = new Dribble(both);
-        String got = LabCode.call("called readFrame on a stream that gives one byte per read", LIMIT,
-                () -> Server.readFrame(in));
-        if (!"你好, server".equals(got)) {
-            throw CheckFailed.when("called readFrame on a stream that gives one byte per read")
-                    .expected(Transcript.quote("你好, server"))
-                    .got(got == null ? "null" : Transcript.quote(got) + " (after reading " + in.taken() + " bytes)")
-                    .next(got != null && got.length() < 3 ? "a single read() brings only what has arrived: loop"
-                            : "stop the text at the first NUL byte and decode it as UTF-8")
-                    .build();
+    @Hint("text(frame) is the frame's bytes up to the first NUL, decoded as UTF-8. Likely causes: all 128 bytes "
+            + "decoded (new String(frame, UTF_8)), so the NUL padding ends up inside the string; the NULs taken off "
+            + "the end (trim(), replace(\"\\0\", \"\"), a search from the back), which keeps whatever a C peer left "
+            + "in its buffer after the first NUL. Find the index of the first 0, then new String(frame, 0, index, "
+            + "StandardCharsets.UTF_8). Lesson 04, \"Reading a whole frame\", and lesson 03 for the frame itself.")
+    @DisplayName("The text of a frame ends at the first NUL")
+    void the_text_of_a_frame_ends_at_the_first_NUL() {
+        for (String text : List.of("hello *_*", "", "你好, server")) {
+            expectText("the frame of " + Transcript.quote(text), Frame.of(text), text);
         }
-        if (in.taken() != Frame.SIZE) {
-            throw CheckFailed.when("called readFrame on a stream holding one frame and then \"NEXT\"")
-                    .expected("it reads exactly 128 bytes")
-                    .got("it read " + in.taken() + " bytes")
-                    .next("ask for at most 128 - (bytes you have) each time; never read past the frame")
+        // A C peer that copies a short text over a longer one leaves the old bytes after the first NUL.
+        byte[] reused = Frame.of("hello *_*");
+        System.arraycopy("hi".getBytes(StandardCharsets.UTF_8), 0, reused, 0, 2);
+        reused[2] = 0;
+        expectText("a frame whose buffer was used before: \"hi\", a NUL, then old bytes \"lo *_*\"", reused, "hi");
+    }
+
+    private static void expectText(String which, byte[] frame, String text) {
+        String doing = "called text() on " + which;
+        String got = LabCode.call(doing, LIMIT, () -> Server.text(frame.clone()));
+        if (!text.equals(got)) {
+            throw CheckFailed.when(doing)
+                    .expected(Transcript.quote(text) + ", from this frame:\n" + Hex.dump(frame, ""))
+                    .got(got == null ? "null" : Transcript.quote(got))
+                    .next(got != null && got.endsWith("\0")
+                            ? "text: the string still holds NUL characters (\\0): the padding was decoded with the "
+                                    + "text. Stop at the first 0 byte: new String(frame, 0, index, UTF_8)."
+                            : "text: everything after the first 0 byte is not part of the text, whatever it holds "
+                                    + "(here, bytes a C peer left in its buffer). Find the first 0 and decode only the "
+                                    + "bytes before it.")
                     .build();
         }
     }
@@ -210,15 +213,14 @@ class ServerChecks {
     @Order(5)
     @Hint("A peer may fill all 128 bytes with text and send no NUL at all; the text is then the whole frame. "
             + "Likely cause: the loop that looks for the first NUL only stops at a NUL, so here it runs past the "
-            + "end of the array (ArrayIndexOutOfBoundsException). Stop at 128 too: while (end < 128 && "
+            + "end of the array (ArrayIndexOutOfBoundsException). Stop at the end too: while (end < frame.length && "
             + "frame[end] != 0). Lesson 04, \"Reading a whole frame\".")
-    @DisplayName("readFrame takes all 128 bytes when no NUL ends the text")
-    void readFrame_takes_all_128_bytes_when_no_NUL_ends_the_text() {
+    @DisplayName("text() takes all 128 bytes when no NUL ends the text")
+    void text_takes_all_128_bytes_when_no_NUL_ends_the_text() {
         String text = "ab" + "你".repeat(42); // 2 + 126 = 128 bytes, not one of them 0
         byte[] frame = text.getBytes(StandardCharsets.UTF_8);
-        String doing = "called readFrame on 128 bytes of text with no NUL among them (\"ab\" and 42 × \"你\")";
-        LabCode.Outcome<String> outcome = LabCode.outcome(doing, LIMIT,
-                () -> Server.readFrame(new ByteArrayInputStream(frame)));
+        String doing = "called text() on 128 bytes of text with no NUL among them (\"ab\" and 42 × \"你\")";
+        LabCode.Outcome<String> outcome = LabCode.outcome(doing, LIMIT, () -> Server.text(frame.clone()));
         if (!text.equals(outcome.value())) {
             throw CheckFailed.when(doing)
                     .expected(Transcript.quote(text) + ", all 128 bytes")
@@ -226,8 +228,8 @@ class ServerChecks {
                             : outcome.value() == null ? "null"
                             : Transcript.quote(outcome.value()) + " (" + utf8(outcome.value()) + " bytes)")
                     .next(outcome.thrown() instanceof IndexOutOfBoundsException
-                            ? "the search for the NUL ran past the last byte: stop at 128 as well"
-                            : "with no NUL, the text is all 128 bytes, decoded as UTF-8")
+                            ? "text: the search for the NUL ran past the last byte: stop at the end as well"
+                            : "text: with no NUL, the text is all 128 bytes, decoded as UTF-8")
                     .cause(outcome.thrown())
                     .build();
         }
@@ -235,22 +237,59 @@ class ServerChecks {
 
     @Test
     @Order(6)
+    @Hint("Likely cause: one read() taken for the whole frame: read() returns what has arrived so far, here one "
+            + "byte, so keep reading until you have 128 (a loop, or in.readNBytes(128)), and no further: the next "
+            + "bytes belong to the next message. readFrame returns the 128 bytes as they came; text() takes the "
+            + "text out of them. Lesson 04, \"Reading a whole frame\".")
+    @DisplayName("readFrame reads all 128 bytes, even when they come one at a time")
+    void readFrame_reads_all_128_bytes_even_when_they_come_one_at_a_time() throws IOException {
+        byte[] frame = Frame.of("你好, server");
+        byte[] more = "NEXT".getBytes(StandardCharsets.UTF_8);
+        byte[] both = Arrays.copyOf(frame, frame.length + more.length);
+        System.arraycopy(more, 0, both, frame.length, more.length);
+        var in = new Dribble(both);
+        String doing = "called readFrame on a stream that gives one byte per read";
+        byte[] got = LabCode.call(doing, LIMIT, () -> Server.readFrame(in));
+        if (!Arrays.equals(frame, got)) {
+            throw CheckFailed.when(doing)
+                    .expected("the 128 bytes of the frame:\n" + Hex.dump(frame, ""))
+                    .got(got == null ? "null" : got.length + " bytes (after reading " + in.taken() + "):\n"
+                            + Hex.dump(got, ""))
+                    .next(got != null && in.taken() < Frame.SIZE
+                            ? "readFrame: a single read() brings only what has arrived: loop until you hold 128 bytes"
+                            : "readFrame: all 128 bytes were read, but others came back. Each read must put its bytes "
+                                    + "where the last one stopped (read(frame, have, 128 - have)), and the array you "
+                                    + "return is the one you filled, all 128 bytes of it, NULs included")
+                    .build();
+        }
+        if (in.taken() != Frame.SIZE) {
+            throw CheckFailed.when("called readFrame on a stream holding one frame and then \"NEXT\"")
+                    .expected("it reads exactly 128 bytes")
+                    .got("it read " + in.taken() + " bytes")
+                    .next("readFrame: ask for at most 128 - (bytes you have) each time; never read past the frame")
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(7)
     @Hint("When the stream ends (read() returns -1, or readNBytes gives fewer than 128) before the frame is "
             + "whole, throw java.io.EOFException with a message that says how many bytes did come, e.g. \"the "
-            + "client left after sending 5 of 128 bytes\". Likely cause: the bytes that came returned as if they "
-            + "were a whole frame. Lesson 04, \"Reading a whole frame\".")
+            + "connection ended after 5 of 128 bytes of a frame\". Likely cause: the bytes that came returned as if "
+            + "they were a whole frame. Lesson 04, \"Reading a whole frame\".")
     @DisplayName("readFrame says how many bytes came when the stream ends early")
     void readFrame_says_how_many_bytes_came_when_the_stream_ends_early() {
         byte[] five = "hello".getBytes(StandardCharsets.UTF_8);
-        LabCode.Outcome<String> outcome = LabCode.outcome("called readFrame on a stream that ends after 5 bytes",
+        LabCode.Outcome<byte[]> outcome = LabCode.outcome("called readFrame on a stream that ends after 5 bytes",
                 LIMIT, () -> Server.readFrame(new ByteArrayInputStream(five)));
         if (!(outcome.thrown() instanceof EOFException e) || e.getMessage() == null || !e.getMessage().contains("5")) {
             throw CheckFailed.when("called readFrame on a stream that ends after 5 bytes")
                     .expected("an EOFException whose message says 5 bytes came")
                     .got(outcome.threw() ? outcome.thrown().toString()
-                            : "it returned " + Transcript.quote(String.valueOf(outcome.value())))
-                    .next("readNBytes returns a short array at end of stream; read() returns -1: both mean the "
-                            + "client is gone")
+                            : outcome.value() == null ? "it returned null"
+                            : "it returned " + outcome.value().length + " bytes:\n" + Hex.dump(outcome.value(), ""))
+                    .next("readFrame: readNBytes returns a short array at end of stream; read() returns -1: both "
+                            + "mean the client is gone")
                     .cause(outcome.thrown())
                     .build();
         }
@@ -260,7 +299,7 @@ class ServerChecks {
     // Stage 2: a whole run with one well-behaved client.
 
     @Test
-    @Order(7)
+    @Order(8)
     @Hint("run must: bind to <ip>:<port> with backlog 10, print \"listening on <ip>:<port>\", accept, read one "
             + "frame, print \"from client: <text>\", write frame(reply(text)) on the ACCEPTED socket, close, return "
             + "0. Likely causes: \"listening on\" shows the port you were given (0) instead of the port the kernel "
@@ -292,7 +331,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Hint("Likely causes: only the port was bound. new InetSocketAddress(port) alone means \"every address of "
             + "this machine\" (0.0.0.0 or ::, the wildcard): the server then answers on the network too, not only "
             + "where it was asked to listen. Or an address of your own (InetAddress.getLoopbackAddress(), "
@@ -344,7 +383,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @Hint("accept() returns a NEW socket for that client; print \"ip:<address>, port:<port>\" from it, the "
             + "client's end: getInetAddress().getHostAddress() and getPort(). Likely causes: the address printed with "
             + "toString(), which shows \"/127.0.0.1\"; the server's own end printed (getLocalAddress(), "
@@ -376,7 +415,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @Hint("TCP is a byte stream: the client's 128 bytes may come in many small pieces. Likely cause: one read() "
             + "taken for the whole frame; readFrame must keep reading until it has all 128. Lesson 04, \"Reading a "
             + "whole frame\".")
@@ -393,10 +432,10 @@ class ServerChecks {
     }
 
     @Test
-    @Order(11)
-    @Hint("The text is UTF-8 in both directions, and a reply is cut to 127 bytes. Likely causes: readFrame's bytes "
-            + "decoded without naming UTF-8; reply measured in chars instead of bytes; frame encoded without naming "
-            + "UTF-8. Lesson 04, \"The reply and its 127 bytes\", and lesson 03, \"Text is bytes: say UTF-8\".")
+    @Order(12)
+    @Hint("The text is UTF-8 in both directions, and a reply is cut to 127 bytes. Likely causes: text decodes "
+            + "the frame's bytes without naming UTF-8; reply measured in chars instead of bytes; frame encoded "
+            + "without naming UTF-8. Lesson 04, \"The reply and its 127 bytes\", and lesson 03, \"Text is bytes: say UTF-8\".")
     @DisplayName("Chinese text comes back as its exact UTF-8 bytes, cut at 127")
     void chinese_text_comes_back_as_its_exact_UTF_8_bytes_cut_at_127() throws IOException {
         var wire = new Transcript("kit client", "your server");
@@ -412,17 +451,17 @@ class ServerChecks {
                         .expected("a line " + Transcript.quote("from client: " + CHINESE) + " on stdout")
                         .got(run.describe())
                         .wire(wire)
-                        .next("readFrame: decode the bytes before the first NUL with StandardCharsets.UTF_8")
+                        .next("text: decode the bytes before the first NUL with StandardCharsets.UTF_8")
                         .build();
             }
         }
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Hint("Under LANG=C and -Dfile.encoding=US-ASCII the JVM's default charset is ASCII, and every Chinese "
             + "character turns into \"?\" (encoding) or the replacement sign \ufffd (decoding). Likely causes, one "
-            + "per place where text and bytes meet: new String(bytes, 0, n) in readFrame, text.getBytes() in reply "
+            + "per place where text and bytes meet: new String(bytes, 0, n) in text, text.getBytes() in reply "
             + "or in frame, all without a charset. Name StandardCharsets.UTF_8 every time. Lesson 03, \"Text is "
             + "bytes: say UTF-8\".")
     @DisplayName("Chinese text round-trips, even when the platform charset is ASCII")
@@ -477,7 +516,7 @@ class ServerChecks {
             if (contains(answer, new byte[] {(byte) 0xef, (byte) 0xbf, (byte) 0xbd})
                     || child.outText().contains("\ufffd")) {
                 next = "ef bf bd is the replacement sign \ufffd: the client's bytes were decoded with the default "
-                        + "charset, which knows no Chinese. readFrame: new String(frame, 0, end, StandardCharsets.UTF_8).";
+                        + "charset, which knows no Chinese. text: new String(frame, 0, end, StandardCharsets.UTF_8).";
             } else if (contains(answer, new byte[] {'?'})) {
                 next = "3f is \"?\": the reply was encoded with the default charset, which has no Chinese. frame: "
                         + "text.getBytes(StandardCharsets.UTF_8).";
@@ -486,7 +525,7 @@ class ServerChecks {
                         + "each Chinese character is one \"?\" byte, so nothing was cut). reply: "
                         + "(text + SMILE).getBytes(StandardCharsets.UTF_8).";
             } else {
-                next = "every place bytes become text or text becomes bytes (readFrame, reply, frame): name "
+                next = "every place bytes become text or text becomes bytes (text, reply, frame): name "
                         + "StandardCharsets.UTF_8.";
             }
             throw CheckFailed.when(doing)
@@ -501,7 +540,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @Hint("Whoever starts your server waits for the \"listening on\" line before connecting; if out keeps the "
             + "line in a buffer, they wait for ever while the server waits in accept. System.out happens to flush "
             + "at each println, but run writes to the out it is given, which may buffer (a PrintStream over a file "
@@ -523,7 +562,7 @@ class ServerChecks {
     // Stage 3: clients and systems that say no.
 
     @Test
-    @Order(14)
+    @Order(15)
     @Hint("A client may connect and close without sending anything: read() returns -1 at once. Catch that (your "
             + "EOFException) in run, print ONE line on err saying how many bytes came (0), close the accepted "
             + "socket and the listener, and return 1. Likely causes: the exception escapes (a stack trace); the "
@@ -544,7 +583,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     @Hint("A client may also reset the connection (RST) in the middle of its frame: then read() throws "
             + "java.net.SocketException (\"Connection reset\"), which is neither an EOFException nor a "
             + "SocketTimeoutException. Catch IOException as well, print one line on err, return 1. Likely cause: "
@@ -569,7 +608,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     @Hint("Likely causes: no read timeout, so read() waits forever for a client that stops; a time limit of your "
             + "own instead of the readTimeout you are given; the acceptTimeout used for reading; the Duration "
             + "turned into the wrong unit (setSoTimeout takes milliseconds: (int) readTimeout.toMillis(); 0 means "
@@ -614,7 +653,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     @Hint("Likely causes: no accept timeout, so accept() waits forever when nobody comes; a time limit of your own "
             + "instead of the acceptTimeout you are given; the readTimeout used for accept; the Duration turned "
             + "into the wrong unit (setSoTimeout takes milliseconds). Call listener.setSoTimeout((int) "
@@ -670,7 +709,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     @Hint("Sending fails when the client is gone: here it reset the connection (RST) right after its frame, and "
             + "write() throws an IOException (\"Connection reset by peer\" or \"Broken pipe\"). Catch it, print one "
             + "line on err, return 1. Likely causes: the exception escapes run (a stack trace); it is caught but 0 "
@@ -730,7 +769,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     @Hint("bind() throws java.net.BindException (\"Address already in use\") when another socket listens on "
             + "that address and port. Likely causes: the exception not caught, so the learner sees a stack trace; "
             + "\"listening on\" printed before bind; the message without the address or the port; the listener "
@@ -786,7 +825,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     @Hint("Port 0 asks the kernel for any free port during bind. Likely cause: the port you were given (0) "
             + "printed instead of the port the listener really got (ServerSocket.getLocalPort(), after bind). "
             + "Lesson 04, \"Port 0\".")
@@ -810,7 +849,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     @Hint("Nothing in your server should assume IPv4: InetAddress.getByName(\"::1\") gives an Inet6Address and "
             + "ServerSocket binds it the same way. An IPv6 address holds colons itself, so the \"listening on\" line "
             + "puts it in brackets before the port's colon: listening on [0:0:0:0:0:0:0:1]:5555. Likely causes: "
@@ -854,7 +893,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(22)
+    @Order(23)
     @Hint("Check the arguments before touching the network: exactly two; InetAddress.getByName must read the "
             + "address (it throws UnknownHostException for ::zz or a name that does not resolve); the port a "
             + "number from 0 to 65535. Each of those is a usage error: a line containing \"Usage: Server <ip> "
@@ -904,7 +943,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(23)
+    @Order(24)
     @Hint("Ports go from 0 to 65535, both ends included: 1 and 65535 are not usage errors. With those the server "
             + "goes on to bind (as root port 1 works; otherwise it may be refused, exit 1), waits for a client, "
             + "and gives up after its accept timeout (exit 1). Likely cause: the range test off by one at an "
@@ -928,7 +967,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(24)
+    @Order(25)
     @Hint("Close the accepted socket (it ends the connection: the client reads end of stream) and then the "
             + "listener (the port is free again). Likely causes: the accepted socket used but never closed, so it "
             + "sits in CLOSE_WAIT once the client closes; the listener never closed, so the port stays in LISTEN. "
@@ -960,7 +999,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(25)
+    @Order(26)
     @Hint("While your server talks to its client, the listener is still open: the kernel goes on completing "
             + "handshakes for it and queues them, up to the backlog, whether or not anyone calls accept(). Bind with "
             + "listener.bind(address, BACKLOG): bind(address) alone gives Java's default of 50. Close the accepted "
