@@ -41,6 +41,7 @@ import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
 import tcplab.kit.ProgramRun;
+import tcplab.kit.Sockets;
 import tcplab.kit.Transcript;
 
 /** The checks of lab 04: the source's server, from its smallest piece (the reply) to a whole run and its cleanup. */
@@ -341,7 +342,7 @@ class ServerChecks {
     void the_server_listens_on_the_address_it_was_given_and_no_other() throws IOException {
         // 127.0.0.3 where it can be bound (Linux: all of 127/8 is loopback), so the loopback's usual 127.0.0.1
         // does not pass by chance.
-        String ip = canBind(OTHER_SERVER_IP) ? OTHER_SERVER_IP : "127.0.0.1";
+        String ip = Sockets.loopbackAlias(OTHER_SERVER_IP);
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, ip, "0")) {
             int port = listeningPort(server);
@@ -392,7 +393,7 @@ class ServerChecks {
     @DisplayName("The server prints the client's real address and port")
     void the_server_prints_the_clients_real_address_and_port() throws IOException {
         // The client binds 127.0.0.2 where it can (Linux), so its address differs from the server's 127.0.0.1.
-        String clientIp = canBind(CLIENT_IP) ? CLIENT_IP : "127.0.0.1";
+        String clientIp = Sockets.loopbackAlias(CLIENT_IP);
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
             int port = listeningPort(server);
@@ -468,7 +469,7 @@ class ServerChecks {
     void chinese_text_round_trips_even_when_the_platform_charset_is_ASCII() throws Exception {
         // A child JVM, since only there the default charset can be ASCII. Its port is picked here, on an address
         // of its own where it can (Linux), because the check cannot read the child's output while it runs.
-        String ip = canBind(CHILD_SERVER_IP) ? CHILD_SERVER_IP : "127.0.0.1";
+        String ip = Sockets.loopbackAlias(CHILD_SERVER_IP);
         int port;
         try (var probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
@@ -857,7 +858,7 @@ class ServerChecks {
             + "reads both kinds); the brackets left out. Lesson 04, \"bind: a known address\".")
     @DisplayName("The server works on the IPv6 loopback")
     void the_server_works_on_the_IPv6_loopback() throws IOException {
-        Assumptions.assumeTrue(ipv6Loopback(), "this machine has no IPv6 loopback (::1)");
+        Assumptions.assumeTrue(Sockets.canBind("::1"), "this machine has no IPv6 loopback (::1)");
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "::1", "0")) {
             int port = listeningPort(server);
@@ -1305,25 +1306,6 @@ class ServerChecks {
                         : "close the accepted socket before run returns: a socket still ESTABLISHED, or in "
                         + "CLOSE_WAIT once the client has closed, is one your code never closed")
                 .build();
-    }
-
-    /** True when this machine lets a socket bind {@code ip} (macOS has only 127.0.0.1 on lo0 unless aliased). */
-    private static boolean canBind(String ip) {
-        try (var s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean ipv6Loopback() {
-        try (var s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** What to look at when the "ip:…, port:…" line is wrong, from what it says. */

@@ -1274,22 +1274,7 @@ class CloseChecks {
      * a log line naming the server's own end is told apart from one naming the client.
      */
     private Conversation connectFromClientIp(int port) {
-        var socket = new Socket();
-        try {
-            socket.bind(new InetSocketAddress(CLIENT_IP, 0));
-            socket.connect(new InetSocketAddress(HOST, port), (int) WAIT.toMillis());
-            wire.event("kit connected to " + HOST + ":" + port + " from " + CLIENT_IP + " port "
-                    + socket.getLocalPort());
-            return new Conversation(socket, wire);
-        } catch (IOException e) {
-            Sockets.closeAll(socket);
-            throw CheckFailed.when("connected to " + HOST + ":" + port + " from " + CLIENT_IP)
-                    .expected("your server to accept the connection")
-                    .got(e.getMessage())
-                    .wire(wire)
-                    .next("is your server listening on that address and port? Did it close its listener early?")
-                    .build();
-        }
+        return ScriptedClient.connectFrom(CLIENT_IP, HOST, port, wire, WAIT);
     }
 
     private static void expectOneLineLog(ServerUnderCheck server, Peer client, String what) {
