@@ -1,6 +1,8 @@
 // Lesson 01: watch a byte stream. Open with `./tcplab jshell 01`; everything here prints what it finds.
 import java.io.*;
 import java.net.*;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.*;
 import tcplab.kit.*;
@@ -18,6 +20,7 @@ server.setSoTimeout(2000);                        // and so does every read on i
 System.out.println("client " + client.getLocalSocketAddress() + " -> server " + server.getLocalSocketAddress());
 // end::connect[]
 
+// tag::wait-for[]
 // Waits until the kernel holds `count` unread bytes for `s` (available() asks it), so nothing here depends on luck.
 void waitFor(Socket s, int count) throws Exception {
     long deadline = System.nanoTime() + 2_000_000_000L;
@@ -25,6 +28,7 @@ void waitFor(Socket s, int count) throws Exception {
         Thread.sleep(5);
     }
 }
+// end::wait-for[]
 
 // tag::two-writes[]
 var toServer = client.getOutputStream();
@@ -88,3 +92,23 @@ Inspector.show(receiver);                         // UDP has no connection, so n
 sender.close();
 receiver.close();
 // end::datagrams[]
+
+// tag::udp-flow[]
+// UDP's call flow with channels: the server binds and receives, learning who sent (recvfrom); it answers that
+// address (sendto). The client never binds or connects: its first send() gives it a port.
+var udpServer = DatagramChannel.open().bind(new InetSocketAddress(loopback, 0));        // socket + bind
+var udpClient = DatagramChannel.open();                                                  // socket, nothing else
+udpClient.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)), udpServer.getLocalAddress());   // sendto
+
+var in = ByteBuffer.allocate(65_535);
+SocketAddress from = udpServer.receive(in);                  // recvfrom: the datagram and the sender's address
+System.out.println("server got " + in.position() + " bytes from " + from);
+udpServer.send(ByteBuffer.wrap("pong".getBytes(StandardCharsets.UTF_8)), from);         // sendto: the answer
+
+in.clear();
+SocketAddress replier = udpClient.receive(in);               // the client's recvfrom
+System.out.println("client got \"" + new String(in.array(), 0, in.position(), StandardCharsets.UTF_8)
+        + "\" from " + replier);
+udpClient.close();
+udpServer.close();
+// end::udp-flow[]

@@ -152,3 +152,25 @@ try (var s = new Socket()) {
 }
 rude.close();
 // end::reset[]
+
+// tag::lab[]
+// Your lab, from here: its methods are public, and ./tcplab jshell 03 puts your classes on the class path.
+// A method you have not written yet throws its TODO, which this block prints.
+try {
+    byte[] hi = tcplab.lab03.Client.frame("hi");               // 68 69, then 126 NULs
+    System.out.print("frame(\"hi\"): " + hi.length + " bytes\n" + Hex.dump(hi, "  "));
+    System.out.println("text(frame): " + tcplab.lab03.Client.text(hi));
+    var twoFrames = new ByteArrayInputStream(Arrays.copyOf(hi, 2 * 128));
+    byte[] first = tcplab.lab03.Client.readFrame(twoFrames);
+    System.out.println("readFrame: " + first.length + " bytes, " + twoFrames.available() + " left for the next one");
+    try (var kit = ScriptedServer.start(new Transcript(), c -> {
+        var request = c.read(Frame.SIZE, Duration.ofSeconds(5));
+        c.send(Frame.of(Frame.text(request.bytes()) + " *_*"));
+    })) {
+        System.out.println("exchange: " + tcplab.lab03.Client.exchange("127.0.0.1", kit.port(), "hi",
+                Duration.ofSeconds(2), Duration.ofSeconds(2)));
+    }
+} catch (UnsupportedOperationException todo) {
+    System.out.println("not written yet: " + todo.getMessage());
+}
+// end::lab[]

@@ -4,6 +4,21 @@ import java.nio.channels.*;
 import java.nio.charset.StandardCharsets;
 import tcplab.kit.*;
 
+// tag::wildcard[]
+// §4.2's bind example in Java: INADDR_ANY is the wildcard address, and Java puts every number in network order.
+var any = new InetSocketAddress(0);                 // no address given: the wildcard (port 0 here, not 8080)
+System.out.println("new InetSocketAddress(0): " + any + ", wildcard? " + any.getAddress().isAnyLocalAddress());
+try (var everywhere = new ServerSocket()) {
+    everywhere.bind(any, 10);
+    Inspector.show(everywhere);                     // tcp6 *:PORT → *:* LISTEN: every address, IPv4 and IPv6
+}
+// What htons(5555) and htonl(INADDR_LOOPBACK) produce, with Java's own big-endian ("network order") buffers:
+var wire = java.nio.ByteBuffer.allocate(6);         // a ByteBuffer is big-endian unless told otherwise
+wire.putShort((short) 5555).put(InetAddress.getByName("127.0.0.1").getAddress());
+System.out.println("port 5555 and 127.0.0.1 in network order: "
+        + java.util.HexFormat.ofDelimiter(" ").formatHex(wire.array()));
+// end::wildcard[]
+
 // tag::bind[]
 // socket() + bind() + listen() in Java: open a ServerSocketChannel, then bind it with a backlog.
 var listener = ServerSocketChannel.open();
@@ -81,3 +96,19 @@ client.close();
 listener.close();
 Inspector.tcpRowsFor(port).forEach(System.out::println);     // only TIME_WAIT is left, on the side that closed first
 // end::close[]
+
+// tag::lab[]
+// Your lab, from here: its methods are public, and ./tcplab jshell 04 puts your classes on the class path.
+// A method you have not written yet throws its TODO, which this block prints.
+try {
+    System.out.println("reply(\"hi\"): " + tcplab.lab04.Server.reply("hi"));
+    byte[] frame = tcplab.lab04.Server.frame(tcplab.lab04.Server.reply("hi"));
+    System.out.print("frame(reply(\"hi\")): " + frame.length + " bytes\n" + Hex.dump(frame, "  "));
+    var twoFrames = new java.io.ByteArrayInputStream(java.util.Arrays.copyOf(frame, 2 * 128));
+    byte[] first = tcplab.lab04.Server.readFrame(twoFrames);
+    System.out.println("text(readFrame(in)): " + tcplab.lab04.Server.text(first) + ", "
+            + twoFrames.available() + " bytes left for the next frame");
+} catch (UnsupportedOperationException todo) {
+    System.out.println("not written yet: " + todo.getMessage());
+}
+// end::lab[]

@@ -33,7 +33,7 @@ import tcplab.kit.grade.Lab;
 /**
  * The rendered site in a real browser (Debian's Chromium, headless, driven by Selenium), as a learner on a phone
  * and on a laptop sees it: no page wider than the screen, every image loads, no script error, the lessons chained
- * by their links, the copy button copies, and all text and every code token readable in the light and the dark scheme.
+ * by their links, the copy button copies, the search box finds sections, and all text and every code token readable in the light and the dark scheme.
  *
  * <p>It needs {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} (Debian's {@code chromium} and
  * {@code chromium-driver}; {@code .ci/run} installs them) and skips, saying so, where they are missing. The driver
@@ -191,6 +191,66 @@ class BrowserTest {
         Object copied = driver.executeAsyncScript(
                 "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('cannot read: ' + e))");
         assertEquals(code.strip(), String.valueOf(copied).strip(), "what the clipboard holds after a click on Copy");
+    }
+
+    @Test
+    void the_search_box_finds_a_section_by_its_words_and_takes_the_learner_there() throws Exception {
+        for (int width : new int[] {PHONE, LAPTOP}) {
+            ChromeDriver driver = browser(width);
+            driver.get(url(RenderedSite.get().index()));
+            var wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+            WebElement box = driver.findElement(By.cssSelector(".site-search input"));
+            // A whole term, as a learner would copy it from netstat's output.
+            box.sendKeys("TIME_WAIT");
+            wait.until(d -> !d.findElements(By.cssSelector(".site-search li a")).isEmpty());
+            List<WebElement> found = driver.findElements(By.cssSelector(".site-search li a"));
+            assertTrue(found.stream().anyMatch(a -> a.getAttribute("href").contains("05-close.html#")
+                            && a.getText().contains("TIME_WAIT")),
+                    "at " + width + " px, searching TIME_WAIT lists no section of lesson 05 named for it: "
+                            + found.stream().map(a -> a.getAttribute("href")).toList());
+            // The first letters of a word are enough while the learner types.
+            box.clear();
+            box.sendKeys("handsh");
+            wait.until(d -> !d.findElements(By.cssSelector(".site-search li a")).isEmpty());
+            String first = driver.findElement(By.cssSelector(".site-search li a")).getAttribute("href");
+            box.sendKeys(org.openqa.selenium.Keys.ENTER);
+            wait.until(d -> d.getCurrentUrl().equals(first));
+            // Nothing found says so, rather than an empty box.
+            driver.get(url(RenderedSite.get().index()));
+            driver.findElement(By.cssSelector(".site-search input")).sendKeys("zyxwvut");
+            wait.until(d -> !d.findElements(By.cssSelector(".site-search li.none")).isEmpty());
+        }
+    }
+
+    @Test
+    void the_search_finds_a_section_of_every_lesson_by_its_title() throws Exception {
+        // For each lesson, a section whose title no other section has: searching for it must list that section.
+        var titles = new java.util.HashMap<String, Integer>();
+        var sections = new ArrayList<String[]>();
+        for (Path page : RenderedSite.pages()) {
+            var html = org.jsoup.Jsoup.parse(page.toFile(), "UTF-8");
+            for (var h : html.select("#content h2[id], #content h3[id]")) {
+                titles.merge(h.text(), 1, Integer::sum);
+                sections.add(new String[] {page.getFileName().toString(), h.id(), h.text()});
+            }
+        }
+        ChromeDriver driver = browser(LAPTOP);
+        var wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        var missed = new ArrayList<String>();
+        for (Lab lab : Lab.all(SiteTest.ROOT)) {
+            String page = Site.pageName(lab);
+            String[] unique = sections.stream().filter(t -> t[0].equals(page) && titles.get(t[2]) == 1)
+                    .reduce((a, b) -> b).orElseThrow(() -> new AssertionError(page + " has no section of its own"));
+            driver.get(url(RenderedSite.get().index()) + "?q=" + java.net.URLEncoder.encode(unique[2],
+                    java.nio.charset.StandardCharsets.UTF_8));
+            wait.until(d -> !d.findElements(By.cssSelector(".site-search li")).isEmpty());
+            boolean found = driver.findElements(By.cssSelector(".site-search li a")).stream()
+                    .anyMatch(a -> a.getAttribute("href").endsWith(page + "#" + unique[1]));
+            if (!found) {
+                missed.add("\"" + unique[2] + "\" (" + page + "#" + unique[1] + ")");
+            }
+        }
+        assertTrue(missed.isEmpty(), "searching for these section titles did not list their section: " + missed);
     }
 
     @Test

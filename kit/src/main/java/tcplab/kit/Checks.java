@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Timeout;
  * Marks the one class that holds a lab's checks.
  *
  * <p>Checks run in the order of their {@code @Order}, like stages: the first passes after the learner's first
- * small step. Method names are sentences ({@code several_writes_can_arrive_as_one_read}) and are shown with spaces.
+ * small step. Each check has a {@code @DisplayName}, the sentence a learner sees with its capitals and punctuation
+ * ({@code "close() waits until the server's thread has ended"}); its method name, with spaces for underscores, is
+ * the key the mistakes catalog uses ({@code caught-by:}).
  * The timeout is a backstop only: every check bounds the learner's code itself with {@link LabCode}, which can
  * say where the code was stuck and clean up after it.
  */

@@ -27,6 +27,27 @@ public final class Sockets {
         }
     }
 
+    /**
+     * Whether this machine lets a socket bind {@code ip}. Linux binds every address of 127/8; macOS has only
+     * 127.0.0.1 on lo0 unless aliased; {@code ::1} needs IPv6.
+     */
+    public static boolean canBind(String ip) {
+        try (var probe = new java.net.Socket()) {
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(ip), 0));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code ip}, a second loopback address such as 127.0.0.2, where this machine can bind it; 127.0.0.1 where it
+     * cannot. A check that tells two ends apart by their address does so wherever it can, and still runs elsewhere.
+     */
+    public static String loopbackAlias(String ip) {
+        return canBind(ip) ? ip : "127.0.0.1";
+    }
+
     /** Closes each, ignoring what a close throws: used while cleaning up after a failure. */
     public static void closeAll(AutoCloseable... resources) {
         for (AutoCloseable r : resources) {

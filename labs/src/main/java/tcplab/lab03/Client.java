@@ -32,8 +32,8 @@ import java.time.Duration;
  */
 public final class Client {
 
-    /** Every message is exactly this many bytes on the wire. */
-    static final int FRAME_SIZE = 128;
+    /** Every message is exactly this many bytes on the wire: the text's UTF-8 bytes, then NULs. */
+    public static final int FRAME_SIZE = 128;
 
     /** How long {@link #main} waits for the handshake. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -61,7 +61,7 @@ public final class Client {
      * The program; returns its exit code. {@code <ip>} is an IP address or a host name.
      * <ul>
      *   <li><b>2</b>, a usage error, found before anything else: not exactly two arguments, or a port that is not a
-     *       whole number from 1 to 65535. Print a line containing {@code Usage: client <ip> <port>} on {@code err},
+     *       whole number from 1 to 65535. Print a line containing {@code Usage: Client <ip> <port>} on {@code err},
      *       nothing on {@code out}.</li>
      *   <li><b>0</b>: read one line from {@code in} as UTF-8 (input that ends before any line: an empty text),
      *       {@link #exchange} it with {@code connectTimeout} and {@code readTimeout}, and print
@@ -81,22 +81,24 @@ public final class Client {
 
     /**
      * The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs. A text longer than 127 bytes in UTF-8
-     * (count bytes, not characters) does not fit: throw an {@link IllegalArgumentException} that says so.
+     * (count bytes, not characters; the last byte stays a NUL for a C peer) does not fit: throw an
+     * {@link IllegalArgumentException} that says so.
      */
-    static byte[] frame(String text) {
+    public static byte[] frame(String text) {
         throw new UnsupportedOperationException("TODO: text's UTF-8 bytes, padded with NULs to 128");
     }
 
     /** The text of a frame: its bytes up to the first NUL (all of them if there is none), decoded as UTF-8. */
-    static String text(byte[] frame) {
+    public static String text(byte[] frame) {
         throw new UnsupportedOperationException("TODO: decode the bytes before the first NUL");
     }
 
     /**
-     * Reads exactly 128 bytes, however many reads that takes. If the stream ends first, throw an
-     * {@link java.io.EOFException} whose message says how many bytes came.
+     * Reads exactly 128 bytes, however many reads that takes, and no byte more (the next bytes belong to the next
+     * frame). If the stream ends first, throw an {@link java.io.EOFException} whose message says how many bytes
+     * came.
      */
-    static byte[] readFrame(InputStream in) throws IOException {
+    public static byte[] readFrame(InputStream in) throws IOException {
         throw new UnsupportedOperationException("TODO: read until you have all 128 bytes");
     }
 
@@ -107,7 +109,7 @@ public final class Client {
      * {@link java.net.SocketTimeoutException}; other failures are the {@link IOException} they raise (refused, unknown
      * host, {@link #readFrame}'s {@link java.io.EOFException}, a reset). Closes the socket whatever happens.
      */
-    static String exchange(String host, int port, String text, Duration connectTimeout, Duration readTimeout)
+    public static String exchange(String host, int port, String text, Duration connectTimeout, Duration readTimeout)
             throws IOException {
         throw new UnsupportedOperationException("TODO: connect, write one frame, read one frame");
     }

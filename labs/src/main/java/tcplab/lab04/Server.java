@@ -1,5 +1,6 @@
 package tcplab.lab04;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.time.Duration;
  *       {@code out} (whoever started the server waits for that line, and {@code out} may be buffered);</li>
  *   <li>accepts one client and prints {@code ip:<client address>, port:<client port>}: the client's end, not the
  *       server's, the address as {@code getHostAddress()} writes it, no brackets;</li>
- *   <li>reads one frame and prints {@code from client: <text>};</li>
+ *   <li>reads one frame and prints {@code from client: <text>}, the text being {@code text(readFrame(in))};</li>
  *   <li>then sends {@code frame(reply(text))} back on the accepted socket;</li>
  *   <li>closes the accepted socket, then the listener, and returns 0.</li>
  * </ol>
@@ -37,7 +38,7 @@ import java.time.Duration;
  */
 public final class Server {
 
-    /** One message on the wire: the text's UTF-8 bytes, then NULs up to 128 bytes. */
+    /** Every message is exactly this many bytes on the wire: the text's UTF-8 bytes, then NULs. */
     public static final int FRAME_SIZE = 128;
 
     /** What the server appends to the client's text. */
@@ -75,22 +76,26 @@ public final class Server {
     }
 
     /**
-     * The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs (at least one: a C peer needs it).
-     *
-     * @throws IllegalArgumentException if the text's UTF-8 form is longer than 127 bytes
+     * The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs. A text longer than 127 bytes in UTF-8
+     * (count bytes, not characters; the last byte stays a NUL for a C peer) does not fit: throw an
+     * {@link IllegalArgumentException} that says so.
      */
     public static byte[] frame(String text) {
-        throw new UnsupportedOperationException("TODO: the text's UTF-8 bytes, padded with NULs to 128 bytes");
+        throw new UnsupportedOperationException("TODO: text's UTF-8 bytes, padded with NULs to 128");
+    }
+
+    /** The text of a frame: its bytes up to the first NUL (all of them if there is none), decoded as UTF-8. */
+    public static String text(byte[] frame) {
+        throw new UnsupportedOperationException("TODO: decode the bytes before the first NUL");
     }
 
     /**
-     * Reads one whole frame, however the bytes arrive (one read may bring fewer than 128), and no byte more; returns
-     * its text up to the first NUL (all 128 bytes when there is none), decoded as UTF-8.
-     *
-     * @throws java.io.EOFException if the stream ends before 128 bytes came; its message says how many came
+     * Reads exactly 128 bytes, however many reads that takes, and no byte more (the next bytes belong to the next
+     * frame). If the stream ends first, throw an {@link java.io.EOFException} whose message says how many bytes
+     * came.
      */
-    public static String readFrame(InputStream in) throws java.io.IOException {
-        throw new UnsupportedOperationException("TODO: read until you have 128 bytes, then take the text up to NUL");
+    public static byte[] readFrame(InputStream in) throws IOException {
+        throw new UnsupportedOperationException("TODO: read until you have all 128 bytes");
     }
 
     /**

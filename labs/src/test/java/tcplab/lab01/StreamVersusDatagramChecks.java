@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
@@ -50,6 +51,7 @@ class StreamVersusDatagramChecks {
             return; `client` and `server` mixed up with other sockets; a listener bound to "localhost" or the host's
             name, which may resolve to ::1 or another address, instead of 127.0.0.1. See "The server's call flow" and
             "The client's call flow".""")
+    @DisplayName("A loopback connection joins a client to a server")
     void a_loopback_connection_joins_a_client_to_a_server() throws Exception {
         // openLoopback gets less time than the check gives it, so a connect or accept that waits in vain ends
         // with its own SocketTimeoutException, which says more than "still running".
@@ -199,6 +201,7 @@ class StreamVersusDatagramChecks {
             read() does (Java's read returns -1 at the end, so the loop never stops); buffer.length added instead of
             n, what read returned; stopping after the first read. See "A stream of bytes, not of messages" and "Two
             writes, one read".""")
+    @DisplayName("Three writes waiting in the buffer come out of one read")
     void three_writes_waiting_in_the_buffer_come_out_of_one_read() throws Exception {
         List<byte[]> writes = List.of(utf8("one "), utf8("two "), utf8("three"));
         expectReads(writes, 1024, List.of(13), "one read of all 13 bytes: [13]. The kit wrote three times, but "
@@ -212,6 +215,7 @@ class StreamVersusDatagramChecks {
             until read returns -1. One write of 13 bytes read through a 5-byte buffer comes out as 5, 5 and 3: a read
             returns at most what fits, and the rest waits for the next read. Likely causes: readAllBytes() (it reads
             everything and gives one size), or a buffer bigger than bufferSize. See "One write, several reads".""")
+    @DisplayName("One write can come out of several small reads")
     void one_write_can_come_out_of_several_small_reads() throws Exception {
         List<byte[]> writes = List.of(utf8("one two three"));
         expectReads(writes, 5, List.of(5, 5, 3), "three reads: [5, 5, 3]. One write of 13 bytes does not have to "
@@ -284,6 +288,7 @@ class StreamVersusDatagramChecks {
             Likely causes: a single in.read(message) taken for the whole message (the rest of the array stays zero);
             reading into a bigger buffer (new byte[1024]) and copying what you need, which swallows the start of the
             next message. See "Reading exactly n bytes".""")
+    @DisplayName("readFully gathers a message that arrives in pieces")
     void read_fully_gathers_a_message_that_arrives_in_pieces() throws Exception {
         byte[] message = utf8("twenty bytes, please");
         byte[] next = utf8("NEXT");
@@ -361,6 +366,7 @@ class StreamVersusDatagramChecks {
             for -1 first (the count goes down, then the offset is negative); -1 taken for "no data yet, try again"
             (the loop spins forever); returning the bytes so far, a short or zero-padded array that the caller takes
             for a whole message. See "The end of the stream" and "Reading exactly n bytes".""")
+    @DisplayName("readFully refuses a stream that ends too soon")
     void read_fully_refuses_a_stream_that_ends_too_soon() throws Exception {
         byte[] shortMessage = utf8("7 bytes");
         var wire = new Transcript();
@@ -426,6 +432,7 @@ class StreamVersusDatagramChecks {
             whole buffer kept instead of getLength() bytes; packet.getData() added as it is (every entry is then the
             same array, overwritten by the next receive). An empty datagram is a real message: keep it as an empty
             array. See "A datagram keeps its edges".""")
+    @DisplayName("Each UDP datagram arrives whole")
     void each_udp_datagram_arrives_whole() throws Exception {
         byte[] big = utf8("a datagram of 1200 bytes. ".repeat(47).substring(0, 1200));
         // The largest datagram UDP over IPv4 can carry: 65,535 less 8 bytes of UDP header and 20 of IP header. A
@@ -483,8 +490,11 @@ class StreamVersusDatagramChecks {
     private static final Duration SHORT_WAIT_AT_MOST = Duration.ofMillis(1100);
     /** The timeout of the second run, in which the first datagram comes late (but in time) and the second never. */
     private static final Duration LONG_WAIT = Duration.ofMillis(1300);
-    /** How long the kit keeps the first datagram back: most of LONG_WAIT, so one deadline for both runs out. */
-    private static final Duration STALL = Duration.ofMillis(700);
+    /**
+     * How long the kit keeps the first datagram back: most of LONG_WAIT, so one deadline for both runs out; and
+     * half a second past a fixed timeout of half a second, so a busy machine cannot let such code catch it.
+     */
+    private static final Duration STALL = Duration.ofMillis(1000);
 
     @Test
     @Order(7)
@@ -497,6 +507,7 @@ class StreamVersusDatagramChecks {
             wait forever), where timeout.toMillis() keeps every millisecond; one
             deadline for all the datagrams together (the timeout is for each one); the exception caught and a
             shorter list returned. See "A datagram keeps its edges".""")
+    @DisplayName("Receiving a datagram gives up after the timeout it was given")
     void receiving_a_datagram_gives_up_after_the_timeout_it_was_given() throws Exception {
         // Nothing comes: the learner's code must give up after SHORT_WAIT, not wait forever nor for a timeout of
         // its own of a second or more.
@@ -589,6 +600,7 @@ class StreamVersusDatagramChecks {
             address (new InetSocketAddress(port) or new ServerSocket(0)), which listens on every interface, and
             a client that connects to the wildcard address is sent by Java to getLocalHost(). See "The server's
             call flow".""")
+    @DisplayName("The connection stays on the loopback, where the host name is not")
     void the_connection_stays_on_the_loopback_where_the_host_name_is_not() throws Exception {
         // Java resolves names through this file instead of /etc/hosts: the host's own name becomes 127.0.1.1 (as
         // Debian and Ubuntu set it), "localhost" stays 127.0.0.1. A correct openLoopback never asks for a name.

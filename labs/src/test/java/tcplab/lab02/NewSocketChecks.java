@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
@@ -50,6 +51,7 @@ class NewSocketChecks {
             the IPv6 address [::], and on Linux its connections show up in /proc/net/tcp6 as ::ffff:127.0.0.1); the
             channel opened in a try-with-resources inside open(), so the caller gets it closed (open() returns it,
             the caller closes it). See "Each domain and type, in Java" and "Dual stack: why plain open() is IPv6".""")
+    @DisplayName("An INET stream socket is an IPv4 SocketChannel")
     void an_inet_stream_socket_is_an_ipv4_socket_channel() throws Exception {
         String doing = "called NewSocket.open(Domain.INET, Type.STREAM)";
         NetworkChannel channel = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.INET, Type.STREAM));
@@ -69,6 +71,7 @@ class NewSocketChecks {
             IPv6 addresses such as ::1. Likely cause: INET6 mapped to StandardProtocolFamily.INET (a copy-and-paste
             slip): an INET channel refuses ::1 with UnsupportedAddressTypeException. See "Each domain and type, in
             Java".""")
+    @DisplayName("An INET6 stream socket binds to the IPv6 loopback")
     void an_inet6_stream_socket_binds_to_the_ipv6_loopback() throws Exception {
         Assumptions.assumeTrue(Probe02.hasIpv6Loopback(),
                 "this machine cannot bind to the IPv6 loopback ::1, so an IPv6 socket cannot be tried here");
@@ -89,6 +92,7 @@ class NewSocketChecks {
             address is a file path, a UnixDomainSocketAddress, not a host and port. Likely cause: UNIX mapped to
             another family, or the channel closed before open() returns it. See "AF_UNIX: a socket that is a
             file".""")
+    @DisplayName("A UNIX stream socket binds to a path in the file system")
     void a_unix_stream_socket_binds_to_a_path_in_the_file_system() throws Exception {
         String doing = "called NewSocket.open(Domain.UNIX, Type.STREAM)";
         NetworkChannel channel = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.UNIX, Type.STREAM));
@@ -120,6 +124,7 @@ class NewSocketChecks {
             DatagramChannel.open(StandardProtocolFamily.INET) and open(INET6, DGRAM) the same with INET6. Likely
             causes: plain DatagramChannel.open() without a family (a dual-stack IPv6 socket, not AF_INET); a
             SocketChannel returned for DGRAM. See "Each domain and type, in Java".""")
+    @DisplayName("Datagram sockets carry one datagram over IPv4 and IPv6")
     void datagram_sockets_carry_one_datagram_over_ipv4_and_ipv6() throws Exception {
         String doing = "called NewSocket.open(Domain.INET, Type.DGRAM)";
         NetworkChannel v4 = LabCode.call(doing, LIMIT, () -> NewSocket.open(Domain.INET, Type.DGRAM));
@@ -154,6 +159,7 @@ class NewSocketChecks {
             so the JDK's exception and its words ("Protocol family not supported") reach the user; PACKET refused
             only with RAW; a channel opened first and refused afterwards, never closed. Refuse before opening
             anything. See "What Java cannot open".""")
+    @DisplayName("Sockets Java cannot open are refused, with the reason")
     void sockets_java_cannot_open_are_refused_with_the_reason() throws Exception {
         Probe02.warmUp();
         record Impossible(Domain domain, Type type, String mustName) {}
@@ -237,6 +243,7 @@ class NewSocketChecks {
             socket is already in it, so nothing looks new); the line printed after the try-with-resources block has
             closed the channel (the number then names no open socket); no try-with-resources, so the socket stays
             open. See "The program: sockfd = N".""")
+    @DisplayName("The program prints the descriptor of the socket it opened")
     void the_program_prints_the_descriptor_of_the_socket_it_opened() throws Exception {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         Probe02.warmUp();
@@ -252,6 +259,7 @@ class NewSocketChecks {
             return 0. The check switches the inspector off to try this on Linux too. Likely causes: no test of
             Inspector.available(), so Inspector.openedSince(before) is empty and get(size - 1) throws; a made-up
             number such as "sockfd = -1". See "The program: sockfd = N".""")
+    @DisplayName("Without the inspector, the program says the number is hidden")
     void without_the_inspector_the_program_says_the_number_is_hidden() throws Exception {
         String doing = "switched the socket inspector off (Inspector.available() is false, as on macOS) and ran the "
                 + "program with arguments [inet, stream]";
@@ -307,6 +315,7 @@ class NewSocketChecks {
             print nothing on out, and return 2. Likely causes: `args.length < 2`, which lets a third argument through;
             the usage printed on out; exit code 1, which the kit keeps for a socket that could not be opened; the
             IllegalArgumentException let out of run (a stack trace). See "Exit codes".""")
+    @DisplayName("Bad arguments get the usage line and exit code 2")
     void bad_arguments_get_the_usage_line_and_exit_code_2() {
         for (String[] args : List.of(new String[0], new String[] {"inet"}, new String[] {"inet", "stream", "now"},
                 new String[] {"inet", "banana"}, new String[] {"bluetooth", "stream"})) {
@@ -369,6 +378,7 @@ class NewSocketChecks {
             at run time, C's exit(1)). Likely causes: a stack trace (e.printStackTrace, or the exception let out of
             run); return 0 after the failure (a script would believe it worked); return 2, which the kit keeps for
             usage errors. See "Errors: -1 and errno, or an exception" and "Exit codes".""")
+    @DisplayName("A socket Java cannot open ends with one line and exit code 1")
     void a_socket_java_cannot_open_ends_with_one_line_and_exit_code_1() throws Exception {
         // What open() says for this pair (check 5 judges it); the program's one line must pass it on.
         var refusal = LabCode.outcome("called NewSocket.open(Domain.PACKET, Type.RAW)", LIMIT,

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
@@ -57,7 +58,7 @@ class ClientChecks {
     private static final Duration SERVER_WAIT = Duration.ofSeconds(2);
     private static final String HOST = "127.0.0.1";
     /** What a usage error prints, in a line of its own or with more around it (exit code 2). */
-    private static final String USAGE = "Usage: client <ip> <port>";
+    private static final String USAGE = "Usage: Client <ip> <port>";
 
     // ---------------------------------------------------------------- stage 1: frames, no network
 
@@ -69,6 +70,7 @@ class ClientChecks {
             + "text's UTF-8 bytes (text.getBytes(StandardCharsets.UTF_8)) into a new byte[128]; Java fills new "
             + "arrays with zeros, so the NULs come for free. Arrays.copyOf(bytes, 128) does both. "
             + "Lesson: \"The frame: 128 bytes, always\".")
+    @DisplayName("A frame is the text, then NULs up to 128 bytes")
     void a_frame_is_the_text_then_NULs_up_to_128_bytes() {
         for (String text : List.of("hello", "", "你好")) {
             byte[] got = LabCode.call("built the frame for " + Transcript.quote(text), QUICK,
@@ -92,6 +94,7 @@ class ClientChecks {
             + "and four bytes. Likely causes: comparing text.length() (chars) with the limit, so 43 \"你\" (129 "
             + "bytes) slip through; an off-by-one, letting 128 bytes in or keeping 127 out; a byte count of your own "
             + "that is wrong for some characters. Lesson: \"The frame: 128 bytes, always\".")
+    @DisplayName("A 127-byte text fits; a 128-byte text is refused")
     void a_127_byte_text_fits_and_a_128_byte_text_is_refused() {
         // Each edge in ASCII and with a multi-byte character last, so only a count of UTF-8 bytes gets both right.
         for (String fits : List.of("a".repeat(127), "a" + "你".repeat(42), "a".repeat(123) + "😀")) {
@@ -166,6 +169,7 @@ class ClientChecks {
             + "buffer after the first NUL (and trim() eats the text's own spaces); a search for the 0 that runs off "
             + "the end of a frame without one. Find the index of the first 0 (or 128), then new String(frame, 0, "
             + "index, StandardCharsets.UTF_8). Lesson: \"The frame: 128 bytes, always\".")
+    @DisplayName("The text of a frame ends at the first NUL")
     void the_text_of_a_frame_ends_at_the_first_NUL() {
         for (String text : List.of("hello *_*", "", "你好，世界 *_*")) {
             expectText("the frame of " + Transcript.quote(text), Frame.of(text), text);
@@ -222,6 +226,7 @@ class ClientChecks {
             + "returns whatever has arrived, maybe 3 bytes of your 128, and the rest of your array stays zero. Keep "
             + "reading until you have all 128 (in.readNBytes(128) does the loop for you), and ask only for the bytes "
             + "still missing, so you never read into the next frame. Lesson: \"One write is not one read\".")
+    @DisplayName("readFrame collects 128 bytes that arrive in pieces")
     void readFrame_collects_128_bytes_that_arrive_in_pieces() throws IOException {
         byte[] frame = Frame.of("hello *_*");
         byte[] next = Frame.of("the next frame");
@@ -254,6 +259,7 @@ class ClientChecks {
             + "bytes came (read() returns -1, or readNBytes returns fewer bytes), throw java.io.EOFException with a "
             + "message that gives the count, e.g. \"the connection ended after 50 of 128 bytes\". "
             + "Lesson: \"0 means the other side closed\".")
+    @DisplayName("readFrame says how many bytes came when the stream ends early")
     void readFrame_says_how_many_bytes_came_when_the_stream_ends_early() {
         byte[] part = Arrays.copyOf(Frame.of("hello *_*"), 50);
         String doing = "read a frame from a stream that ends after 50 bytes";
@@ -309,6 +315,7 @@ class ClientChecks {
             + "reply read with BufferedReader.readLine() or readAllBytes(), which wait for a newline or for the end of "
             + "the stream: a frame has no newline, and this server keeps the connection open until you close it; "
             + "the socket never closed (no try-with-resources). Lesson: \"The whole client, C beside Java\".")
+    @DisplayName("exchange() sends one 128-byte frame and returns the reply")
     void exchange_sends_one_128_byte_frame_and_returns_the_reply() throws IOException {
         var wire = new Transcript();
         var hungUp = new AtomicReference<Conversation.Ending>();
@@ -372,6 +379,7 @@ class ClientChecks {
             + "CONNECT_TIMEOUT, a number of your own), or the two timeouts swapped; a Duration turned into the "
             + "wrong unit (toSeconds() where the socket wants milliseconds). Lesson: \"When nobody answers\" and "
             + "\"When things go wrong\".")
+    @DisplayName("exchange() gives up after the connect and read timeouts it is given")
     void exchange_gives_up_after_the_connect_and_read_timeouts_it_is_given() throws IOException {
         Duration connect = Duration.ofMillis(250);
         Duration limit = connect.multipliedBy(10);
@@ -487,10 +495,11 @@ class ClientChecks {
     @Order(8)
     @Hint("A usage error is exit code 2 (the kit's convention, lesson 02): with not exactly two arguments (none, one, three), or a port "
             + "that is not a whole number from 1 to 65535 (\"abc\", \"0\", \"65536\", \"-1\"), run prints a line "
-            + "containing \"Usage: client <ip> <port>\" on err (not out), prints nothing on out and returns 2, before "
+            + "containing \"Usage: Client <ip> <port>\" on err (not out), prints nothing on out and returns 2, before "
             + "touching the network. Likely causes: returning 1, which says \"failed at run time\"; the port never "
             + "checked, so Integer.parseInt's NumberFormatException or InetSocketAddress's \"port out of range\" "
             + "decides what happens; a range check that is off by one. Lesson: \"The lab\".")
+    @DisplayName("A missing or malformed argument prints the usage and exits 2")
     void a_missing_or_malformed_argument_prints_the_usage_and_exits_2() throws IOException {
         // The three-argument case names a port that is bound here and never listened on: a client that ignores
         // the extra argument and connects is refused at once, and touches nothing else on this machine.
@@ -510,7 +519,7 @@ class ClientChecks {
                     new ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)), "\"hello\\n\"", null, null,
                     "Client.run: check the arguments first: args.length must be exactly 2, then the port (a whole number from 1 to "
                             + "65535, or else a usage error: Integer.parseInt throws NumberFormatException for "
-                            + "\"abc\"); err.println a line with \"Usage: client <ip> <port>\"; return 2.",
+                            + "\"abc\"); err.println a line with \"Usage: Client <ip> <port>\"; return 2.",
                     args);
             boolean usageOnErr = lines(run.err()).lines().anyMatch(l -> l.contains(USAGE));
             if (run.exitCode() == 2 && run.out().isEmpty() && usageOnErr && !run.hasStackTrace()) {
@@ -548,6 +557,7 @@ class ClientChecks {
             + "read like C's fgets (in.read(buf)), which keeps the '\\n' the user typed (the C client cuts it off, "
             + "readLine() drops it for you); all of standard input read and sent, second line and all. Lesson: "
             + "\"The whole client, C beside Java\".")
+    @DisplayName("The program sends the line and prints \"from server: \" and the reply")
     void the_program_sends_the_line_and_prints_from_server_and_the_reply() throws IOException {
         var wire = new Transcript();
         try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
@@ -567,6 +577,7 @@ class ClientChecks {
     @Hint("The server sends its 128 bytes a few at a time. Likely cause: exchange reads the reply with one "
             + "read() of its own instead of calling readFrame; a single read() gets only the first few bytes, and the "
             + "reply is complete only after 128. Use readFrame in exchange. Lesson: \"One write is not one read\".")
+    @DisplayName("A reply that arrives in small pieces is printed whole")
     void a_reply_that_arrives_in_small_pieces_is_printed_whole() throws IOException {
         var wire = new Transcript();
         try (var server = ScriptedServer.start(wire, c -> {
@@ -591,6 +602,7 @@ class ClientChecks {
             + "nothing. Likely causes: a null line passed on to frame(), which throws NullPointerException; "
             + "new Scanner(in).nextLine(), which throws NoSuchElementException when there is no line. "
             + "Lesson: \"A zero-length send\".")
+    @DisplayName("An empty line, or no input at all, still sends a full frame of NULs")
     void an_empty_line_or_no_input_at_all_still_sends_a_full_frame_of_NULs() throws IOException {
         for (String input : List.of("\n", "")) {
             var wire = new Transcript();
@@ -638,6 +650,7 @@ class ClientChecks {
             + "exception let out of run as a stack trace; the frame built after connecting (even with nothing sent, "
             + "the server saw a connection come and go). Lesson: \"The frame: 128 bytes, always\" and \"When things "
             + "go wrong\".")
+    @DisplayName("A line longer than 127 bytes is refused, and nothing is sent")
     void a_line_longer_than_127_bytes_is_refused_and_nothing_is_sent() throws IOException {
         try (var doorstep = Doorstep.open()) {
             String line = "x".repeat(128);
@@ -670,6 +683,7 @@ class ClientChecks {
             + "failure at run time like the others: one plain line on err, nothing on out, return 1. Likely cause: "
             + "the readLine() outside every try, so the IOException leaves run (main throws Exception) as a stack "
             + "trace. Lesson: \"When things go wrong\".")
+    @DisplayName("Standard input that cannot be read gets one plain line")
     void standard_input_that_cannot_be_read_gets_one_plain_line() throws IOException {
         var wire = new Transcript();
         try (var server = ScriptedServer.start(wire, ClientChecks::replyProperly)) {
@@ -698,6 +712,7 @@ class ClientChecks {
             + "the EOFException not caught in run; the socket closed only when all went well (close() after the "
             + "read instead of try-with-resources), so it stays in CLOSE_WAIT. Lesson: \"0 means the other side "
             + "closed\".")
+    @DisplayName("A server that closes in the middle of a frame gets a plain message")
     void a_server_that_closes_in_the_middle_of_a_frame_gets_a_plain_message() throws IOException {
         var wire = new Transcript();
         var clientPort = new AtomicInteger();
@@ -746,6 +761,7 @@ class ClientChecks {
             + "nothing on out, return 1. Likely cause: run catches only the exceptions it expects by name "
             + "(ConnectException, SocketTimeoutException, EOFException), so this one leaves run as a stack trace; "
             + "catch IOException last. Lesson: \"When things go wrong\".")
+    @DisplayName("A server that resets the connection gets a plain message")
     void a_server_that_resets_the_connection_gets_a_plain_message() throws IOException {
         var wire = new Transcript();
         try (var server = ScriptedServer.start(wire, c -> {
@@ -768,6 +784,7 @@ class ClientChecks {
             + "127.0.0.1:5555: Connection refused\"; return 1. Likely causes: e.printStackTrace() in the catch, or "
             + "the exception let out of run (main throws Exception): forty lines of stack trace tell a user "
             + "nothing; or a message without the address. Lesson: \"When things go wrong\".")
+    @DisplayName("A refused connection gets one plain line naming the address")
     void a_refused_connection_gets_one_plain_line_naming_the_address() throws IOException {
         int port;
         try (var probe = new ServerSocket()) {
@@ -794,6 +811,7 @@ class ClientChecks {
             + "not a usage error. Likely causes: a range check off by one (port > 1, port < 65535), which turns "
             + "them into usage errors; the host looked up (InetAddress.getByName) outside the try that catches the "
             + "failures, so the exception leaves run as a stack trace. Lesson: \"When things go wrong\".")
+    @DisplayName("An unknown host gets one plain line naming it, even at ports 1 and 65535")
     void an_unknown_host_gets_one_plain_line_naming_it_even_at_ports_1_and_65535() {
         String host = "nosuch.invalid";
         for (String port : List.of("1", "65535")) {
@@ -832,6 +850,7 @@ class ClientChecks {
             + "number of your own) or in the wrong unit; the socket left open when the read times out. "
             + "socket.setSoTimeout(readTimeout in milliseconds), before the first read, makes it throw "
             + "java.net.SocketTimeoutException (\"Read timed out\"). Lesson: \"When things go wrong\".")
+    @DisplayName("A server that never answers makes the client give up after its read timeout")
     void a_server_that_never_answers_makes_the_client_give_up_after_its_read_timeout() throws IOException {
         var wire = new Transcript();
         var hungUp = new AtomicReference<Conversation.Ending>();
@@ -914,6 +933,7 @@ class ClientChecks {
             + "timeout. One plain line on err, nothing on out, return 1. Likely causes: readTimeout passed for both, "
             + "or the two swapped; CONNECT_TIMEOUT or a number of your own instead of connectTimeout; no connect "
             + "timeout at all (about two minutes). Lesson: \"When nobody answers\".")
+    @DisplayName("A server whose backlog is full makes the program give up connecting after its connect timeout")
     void a_server_whose_backlog_is_full_makes_the_program_give_up_connecting_after_its_connect_timeout()
             throws IOException {
         Duration connectTimeout = Duration.ofMillis(300);
@@ -951,6 +971,7 @@ class ClientChecks {
             + "as \"?\". Name UTF-8 every time: new InputStreamReader(in, StandardCharsets.UTF_8), "
             + "text.getBytes(UTF_8), new String(bytes, 0, n, UTF_8), out.println(...) on the UTF-8 `out` that the "
             + "given main builds. Lesson: \"Text is bytes: say UTF-8\".")
+    @DisplayName("Chinese text round-trips, even when the platform charset is ASCII")
     void chinese_text_round_trips_even_when_the_platform_charset_is_ASCII() throws Exception {
         String text = "你好，世界";
         String want = "from server: " + text + " *_*";

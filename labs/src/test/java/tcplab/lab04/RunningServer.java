@@ -214,24 +214,9 @@ final class RunningServer implements AutoCloseable {
 
     /** Like {@link #connect}, from {@code localIp} (port 0), so the client's end differs from the server's. */
     Conversation connectFrom(String localIp, String host, int port, Transcript wire) {
-        var socket = new Socket();
-        kitSockets.add(socket);
-        try {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(localIp), 0));
-            socket.connect(new InetSocketAddress(InetAddress.getByName(host), port), 2000);
-            wire.event("kit connected to " + host + ":" + port + " from " + localIp + " port " + socket.getLocalPort());
-            Conversation c = new Conversation(socket, wire);
-            kitSockets.add(c);
-            return c;
-        } catch (IOException e) {
-            Sockets.closeAll(socket);
-            throw CheckFailed.when("connected to " + host + ":" + port + " from " + localIp)
-                    .expected("your server to accept the connection")
-                    .got(e.getMessage())
-                    .wire(wire)
-                    .next("is your server listening on that address and port yet? Did it close its listener early?")
-                    .build();
-        }
+        Conversation c = ScriptedClient.connectFrom(localIp, host, port, wire, Duration.ofSeconds(2));
+        kitSockets.add(c);
+        return c;
     }
 
     /**

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
@@ -40,6 +41,7 @@ import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
 import tcplab.kit.ProgramRun;
+import tcplab.kit.Sockets;
 import tcplab.kit.Transcript;
 
 /** The checks of lab 04: the source's server, from its smallest piece (the reply) to a whole run and its cleanup. */
@@ -84,6 +86,7 @@ class ServerChecks {
             + "at exactly 127 and split a character, which comes back as the replacement sign �. Cut the bytes at "
             + "127, then step back while the byte at the cut is a continuation byte (10xxxxxx). Lesson 04, \"The "
             + "reply and its 127 bytes\".")
+    @DisplayName("reply() adds the smiley and fits in 127 bytes, cutting only between characters")
     void reply_adds_the_smiley_and_fits_in_127_bytes_cutting_only_between_characters() {
         String a126 = "a".repeat(126);
         String ab42 = "ab" + "你".repeat(42); // 128 bytes: a full frame with no NUL at all
@@ -124,6 +127,7 @@ class ServerChecks {
             + "the platform default), then zeros. Likely causes: the array is only as long as the text (no "
             + "padding), or padded with spaces instead of zero bytes. Arrays.copyOf pads with zeros for you. Lesson "
             + "04, \"Reading a whole frame\", and lesson 03 for the frame itself.")
+    @DisplayName("A frame is the text in UTF-8, then NULs up to 128 bytes")
     void a_frame_is_the_text_in_UTF_8_then_NULs_up_to_128_bytes() {
         // The last two are 127 bytes, the most a frame holds: one NUL is left at the end.
         for (String text : List.of("hello", "你好 *_*", "", "a".repeat(127), "你".repeat(42) + "a")) {
@@ -146,6 +150,7 @@ class ServerChecks {
             + "at all, so Arrays.copyOf cuts the text silently; the test counts chars (text.length()), and \"你\" is "
             + "one char but 3 bytes; the test lets exactly 128 bytes through (> 128 instead of > 127). Lesson 04, "
             + "\"The reply and its 127 bytes\".")
+    @DisplayName("frame() refuses a text longer than 127 bytes")
     void frame_refuses_a_text_longer_than_127_bytes() {
         // 128 one-byte characters: the edge; 43 Chinese characters: 129 bytes but only 43 chars.
         for (String text : List.of("a".repeat(128), "你".repeat(43))) {
@@ -171,32 +176,36 @@ class ServerChecks {
 
     @Test
     @Order(4)
-    @Hint("Likely causes: one read() taken for the whole frame: read() returns what has arrived so far, here "
-            + "one byte, so keep reading until you have 128 (a loop, or in.readNBytes(128)), and no further: the "
-            + "next bytes belong to the next message. Or the whole 128 bytes turned into text: the zeros after the "
-            + "text end up inside the string; stop at the first 0 byte and decode the bytes before it as UTF-8. "
-            + "Lesson 04, \"Reading a whole frame\".")
-    void readFrame_reads_all_128_bytes_even_when_they_come_one_at_a_time() throws IOException {
-        byte[] frame = Frame.of("你好, server");
-        byte[] more = "NEXT".getBytes(StandardCharsets.UTF_8);
-        byte[] both = Arrays.copyOf(frame, frame.length + more.length);
-        System.arraycopy(more, 0, both, frame.length, more.length);
-        var in = new Dribble(both);
-        String got = LabCode.call("called readFrame on a stream that gives one byte per read", LIMIT,
-                () -> Server.readFrame(in));
-        if (!"你好, server".equals(got)) {
-            throw CheckFailed.when("called readFrame on a stream that gives one byte per read")
-                    .expected(Transcript.quote("你好, server"))
-                    .got(got == null ? "null" : Transcript.quote(got) + " (after reading " + in.taken() + " bytes)")
-                    .next(got != null && got.length() < 3 ? "a single read() brings only what has arrived: loop"
-                            : "stop the text at the first NUL byte and decode it as UTF-8")
-                    .build();
+    @Hint("text(frame) is the frame's bytes up to the first NUL, decoded as UTF-8. Likely causes: all 128 bytes "
+            + "decoded (new String(frame, UTF_8)), so the NUL padding ends up inside the string; the NULs taken off "
+            + "the end (trim(), replace(\"\\0\", \"\"), a search from the back), which keeps whatever a C peer left "
+            + "in its buffer after the first NUL. Find the index of the first 0, then new String(frame, 0, index, "
+            + "StandardCharsets.UTF_8). Lesson 04, \"Reading a whole frame\", and lesson 03 for the frame itself.")
+    @DisplayName("The text of a frame ends at the first NUL")
+    void the_text_of_a_frame_ends_at_the_first_NUL() {
+        for (String text : List.of("hello *_*", "", "你好, server")) {
+            expectText("the frame of " + Transcript.quote(text), Frame.of(text), text);
         }
-        if (in.taken() != Frame.SIZE) {
-            throw CheckFailed.when("called readFrame on a stream holding one frame and then \"NEXT\"")
-                    .expected("it reads exactly 128 bytes")
-                    .got("it read " + in.taken() + " bytes")
-                    .next("ask for at most 128 - (bytes you have) each time; never read past the frame")
+        // A C peer that copies a short text over a longer one leaves the old bytes after the first NUL.
+        byte[] reused = Frame.of("hello *_*");
+        System.arraycopy("hi".getBytes(StandardCharsets.UTF_8), 0, reused, 0, 2);
+        reused[2] = 0;
+        expectText("a frame whose buffer was used before: \"hi\", a NUL, then old bytes \"lo *_*\"", reused, "hi");
+    }
+
+    private static void expectText(String which, byte[] frame, String text) {
+        String doing = "called text() on " + which;
+        String got = LabCode.call(doing, LIMIT, () -> Server.text(frame.clone()));
+        if (!text.equals(got)) {
+            throw CheckFailed.when(doing)
+                    .expected(Transcript.quote(text) + ", from this frame:\n" + Hex.dump(frame, ""))
+                    .got(got == null ? "null" : Transcript.quote(got))
+                    .next(got != null && got.endsWith("\0")
+                            ? "text: the string still holds NUL characters (\\0): the padding was decoded with the "
+                                    + "text. Stop at the first 0 byte: new String(frame, 0, index, UTF_8)."
+                            : "text: everything after the first 0 byte is not part of the text, whatever it holds "
+                                    + "(here, bytes a C peer left in its buffer). Find the first 0 and decode only the "
+                                    + "bytes before it.")
                     .build();
         }
     }
@@ -205,14 +214,14 @@ class ServerChecks {
     @Order(5)
     @Hint("A peer may fill all 128 bytes with text and send no NUL at all; the text is then the whole frame. "
             + "Likely cause: the loop that looks for the first NUL only stops at a NUL, so here it runs past the "
-            + "end of the array (ArrayIndexOutOfBoundsException). Stop at 128 too: while (end < 128 && "
+            + "end of the array (ArrayIndexOutOfBoundsException). Stop at the end too: while (end < frame.length && "
             + "frame[end] != 0). Lesson 04, \"Reading a whole frame\".")
-    void readFrame_takes_all_128_bytes_when_no_NUL_ends_the_text() {
+    @DisplayName("text() takes all 128 bytes when no NUL ends the text")
+    void text_takes_all_128_bytes_when_no_NUL_ends_the_text() {
         String text = "ab" + "你".repeat(42); // 2 + 126 = 128 bytes, not one of them 0
         byte[] frame = text.getBytes(StandardCharsets.UTF_8);
-        String doing = "called readFrame on 128 bytes of text with no NUL among them (\"ab\" and 42 × \"你\")";
-        LabCode.Outcome<String> outcome = LabCode.outcome(doing, LIMIT,
-                () -> Server.readFrame(new ByteArrayInputStream(frame)));
+        String doing = "called text() on 128 bytes of text with no NUL among them (\"ab\" and 42 × \"你\")";
+        LabCode.Outcome<String> outcome = LabCode.outcome(doing, LIMIT, () -> Server.text(frame.clone()));
         if (!text.equals(outcome.value())) {
             throw CheckFailed.when(doing)
                     .expected(Transcript.quote(text) + ", all 128 bytes")
@@ -220,8 +229,8 @@ class ServerChecks {
                             : outcome.value() == null ? "null"
                             : Transcript.quote(outcome.value()) + " (" + utf8(outcome.value()) + " bytes)")
                     .next(outcome.thrown() instanceof IndexOutOfBoundsException
-                            ? "the search for the NUL ran past the last byte: stop at 128 as well"
-                            : "with no NUL, the text is all 128 bytes, decoded as UTF-8")
+                            ? "text: the search for the NUL ran past the last byte: stop at the end as well"
+                            : "text: with no NUL, the text is all 128 bytes, decoded as UTF-8")
                     .cause(outcome.thrown())
                     .build();
         }
@@ -229,21 +238,59 @@ class ServerChecks {
 
     @Test
     @Order(6)
+    @Hint("Likely cause: one read() taken for the whole frame: read() returns what has arrived so far, here one "
+            + "byte, so keep reading until you have 128 (a loop, or in.readNBytes(128)), and no further: the next "
+            + "bytes belong to the next message. readFrame returns the 128 bytes as they came; text() takes the "
+            + "text out of them. Lesson 04, \"Reading a whole frame\".")
+    @DisplayName("readFrame reads all 128 bytes, even when they come one at a time")
+    void readFrame_reads_all_128_bytes_even_when_they_come_one_at_a_time() throws IOException {
+        byte[] frame = Frame.of("你好, server");
+        byte[] more = "NEXT".getBytes(StandardCharsets.UTF_8);
+        byte[] both = Arrays.copyOf(frame, frame.length + more.length);
+        System.arraycopy(more, 0, both, frame.length, more.length);
+        var in = new Dribble(both);
+        String doing = "called readFrame on a stream that gives one byte per read";
+        byte[] got = LabCode.call(doing, LIMIT, () -> Server.readFrame(in));
+        if (!Arrays.equals(frame, got)) {
+            throw CheckFailed.when(doing)
+                    .expected("the 128 bytes of the frame:\n" + Hex.dump(frame, ""))
+                    .got(got == null ? "null" : got.length + " bytes (after reading " + in.taken() + "):\n"
+                            + Hex.dump(got, ""))
+                    .next(got != null && in.taken() < Frame.SIZE
+                            ? "readFrame: a single read() brings only what has arrived: loop until you hold 128 bytes"
+                            : "readFrame: all 128 bytes were read, but others came back. Each read must put its bytes "
+                                    + "where the last one stopped (read(frame, have, 128 - have)), and the array you "
+                                    + "return is the one you filled, all 128 bytes of it, NULs included")
+                    .build();
+        }
+        if (in.taken() != Frame.SIZE) {
+            throw CheckFailed.when("called readFrame on a stream holding one frame and then \"NEXT\"")
+                    .expected("it reads exactly 128 bytes")
+                    .got("it read " + in.taken() + " bytes")
+                    .next("readFrame: ask for at most 128 - (bytes you have) each time; never read past the frame")
+                    .build();
+        }
+    }
+
+    @Test
+    @Order(7)
     @Hint("When the stream ends (read() returns -1, or readNBytes gives fewer than 128) before the frame is "
             + "whole, throw java.io.EOFException with a message that says how many bytes did come, e.g. \"the "
-            + "client left after sending 5 of 128 bytes\". Likely cause: the bytes that came returned as if they "
-            + "were a whole frame. Lesson 04, \"Reading a whole frame\".")
+            + "connection ended after 5 of 128 bytes of a frame\". Likely cause: the bytes that came returned as if "
+            + "they were a whole frame. Lesson 04, \"Reading a whole frame\".")
+    @DisplayName("readFrame says how many bytes came when the stream ends early")
     void readFrame_says_how_many_bytes_came_when_the_stream_ends_early() {
         byte[] five = "hello".getBytes(StandardCharsets.UTF_8);
-        LabCode.Outcome<String> outcome = LabCode.outcome("called readFrame on a stream that ends after 5 bytes",
+        LabCode.Outcome<byte[]> outcome = LabCode.outcome("called readFrame on a stream that ends after 5 bytes",
                 LIMIT, () -> Server.readFrame(new ByteArrayInputStream(five)));
         if (!(outcome.thrown() instanceof EOFException e) || e.getMessage() == null || !e.getMessage().contains("5")) {
             throw CheckFailed.when("called readFrame on a stream that ends after 5 bytes")
                     .expected("an EOFException whose message says 5 bytes came")
                     .got(outcome.threw() ? outcome.thrown().toString()
-                            : "it returned " + Transcript.quote(String.valueOf(outcome.value())))
-                    .next("readNBytes returns a short array at end of stream; read() returns -1: both mean the "
-                            + "client is gone")
+                            : outcome.value() == null ? "it returned null"
+                            : "it returned " + outcome.value().length + " bytes:\n" + Hex.dump(outcome.value(), ""))
+                    .next("readFrame: readNBytes returns a short array at end of stream; read() returns -1: both "
+                            + "mean the client is gone")
                     .cause(outcome.thrown())
                     .build();
         }
@@ -253,7 +300,7 @@ class ServerChecks {
     // Stage 2: a whole run with one well-behaved client.
 
     @Test
-    @Order(7)
+    @Order(8)
     @Hint("run must: bind to <ip>:<port> with backlog 10, print \"listening on <ip>:<port>\", accept, read one "
             + "frame, print \"from client: <text>\", write frame(reply(text)) on the ACCEPTED socket, close, return "
             + "0. Likely causes: \"listening on\" shows the port you were given (0) instead of the port the kernel "
@@ -262,6 +309,7 @@ class ServerChecks {
             + "reply written through a BufferedOutputStream that is never flushed, so closing the socket drops it; "
             + "the listener never closed, so its port is still in LISTEN when run returns. Lesson 04, \"The server "
             + "in Java, call by call\".")
+    @DisplayName("The server listens, accepts and answers \"hello\"")
     void the_server_listens_accepts_and_answers_hello() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -284,16 +332,17 @@ class ServerChecks {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @Hint("Likely causes: only the port was bound. new InetSocketAddress(port) alone means \"every address of "
             + "this machine\" (0.0.0.0 or ::, the wildcard): the server then answers on the network too, not only "
             + "where it was asked to listen. Or an address of your own (InetAddress.getLoopbackAddress(), "
             + "\"localhost\") bound instead of the one given. Bind new InetSocketAddress(InetAddress.getByName(ip), "
             + "port), and print the listener's own address after bind. Lesson 04, \"bind: a known address\".")
+    @DisplayName("The server listens on the address it was given, and no other")
     void the_server_listens_on_the_address_it_was_given_and_no_other() throws IOException {
         // 127.0.0.3 where it can be bound (Linux: all of 127/8 is loopback), so the loopback's usual 127.0.0.1
         // does not pass by chance.
-        String ip = canBind(OTHER_SERVER_IP) ? OTHER_SERVER_IP : "127.0.0.1";
+        String ip = Sockets.loopbackAlias(OTHER_SERVER_IP);
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, ip, "0")) {
             int port = listeningPort(server);
@@ -335,15 +384,16 @@ class ServerChecks {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @Hint("accept() returns a NEW socket for that client; print \"ip:<address>, port:<port>\" from it, the "
             + "client's end: getInetAddress().getHostAddress() and getPort(). Likely causes: the address printed with "
             + "toString(), which shows \"/127.0.0.1\"; the server's own end printed (getLocalAddress(), "
             + "getLocalPort()) instead of the client's. The check's client comes from 127.0.0.2, so the two ends "
             + "differ in address as well as port. Lesson 04, \"Who is calling\".")
+    @DisplayName("The server prints the client's real address and port")
     void the_server_prints_the_clients_real_address_and_port() throws IOException {
         // The client binds 127.0.0.2 where it can (Linux), so its address differs from the server's 127.0.0.1.
-        String clientIp = canBind(CLIENT_IP) ? CLIENT_IP : "127.0.0.1";
+        String clientIp = Sockets.loopbackAlias(CLIENT_IP);
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
             int port = listeningPort(server);
@@ -366,10 +416,11 @@ class ServerChecks {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @Hint("TCP is a byte stream: the client's 128 bytes may come in many small pieces. Likely cause: one read() "
             + "taken for the whole frame; readFrame must keep reading until it has all 128. Lesson 04, \"Reading a "
             + "whole frame\".")
+    @DisplayName("A frame that arrives one byte at a time is served")
     void a_frame_that_arrives_one_byte_at_a_time_is_served() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -382,10 +433,11 @@ class ServerChecks {
     }
 
     @Test
-    @Order(11)
-    @Hint("The text is UTF-8 in both directions, and a reply is cut to 127 bytes. Likely causes: readFrame's bytes "
-            + "decoded without naming UTF-8; reply measured in chars instead of bytes; frame encoded without naming "
-            + "UTF-8. Lesson 04, \"The reply and its 127 bytes\", and lesson 03, \"Text is bytes: say UTF-8\".")
+    @Order(12)
+    @Hint("The text is UTF-8 in both directions, and a reply is cut to 127 bytes. Likely causes: text decodes "
+            + "the frame's bytes without naming UTF-8; reply measured in chars instead of bytes; frame encoded "
+            + "without naming UTF-8. Lesson 04, \"The reply and its 127 bytes\", and lesson 03, \"Text is bytes: say UTF-8\".")
+    @DisplayName("Chinese text comes back as its exact UTF-8 bytes, cut at 127")
     void chinese_text_comes_back_as_its_exact_UTF_8_bytes_cut_at_127() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -400,23 +452,24 @@ class ServerChecks {
                         .expected("a line " + Transcript.quote("from client: " + CHINESE) + " on stdout")
                         .got(run.describe())
                         .wire(wire)
-                        .next("readFrame: decode the bytes before the first NUL with StandardCharsets.UTF_8")
+                        .next("text: decode the bytes before the first NUL with StandardCharsets.UTF_8")
                         .build();
             }
         }
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @Hint("Under LANG=C and -Dfile.encoding=US-ASCII the JVM's default charset is ASCII, and every Chinese "
             + "character turns into \"?\" (encoding) or the replacement sign \ufffd (decoding). Likely causes, one "
-            + "per place where text and bytes meet: new String(bytes, 0, n) in readFrame, text.getBytes() in reply "
+            + "per place where text and bytes meet: new String(bytes, 0, n) in text, text.getBytes() in reply "
             + "or in frame, all without a charset. Name StandardCharsets.UTF_8 every time. Lesson 03, \"Text is "
             + "bytes: say UTF-8\".")
+    @DisplayName("Chinese text round-trips, even when the platform charset is ASCII")
     void chinese_text_round_trips_even_when_the_platform_charset_is_ASCII() throws Exception {
         // A child JVM, since only there the default charset can be ASCII. Its port is picked here, on an address
         // of its own where it can (Linux), because the check cannot read the child's output while it runs.
-        String ip = canBind(CHILD_SERVER_IP) ? CHILD_SERVER_IP : "127.0.0.1";
+        String ip = Sockets.loopbackAlias(CHILD_SERVER_IP);
         int port;
         try (var probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
@@ -464,7 +517,7 @@ class ServerChecks {
             if (contains(answer, new byte[] {(byte) 0xef, (byte) 0xbf, (byte) 0xbd})
                     || child.outText().contains("\ufffd")) {
                 next = "ef bf bd is the replacement sign \ufffd: the client's bytes were decoded with the default "
-                        + "charset, which knows no Chinese. readFrame: new String(frame, 0, end, StandardCharsets.UTF_8).";
+                        + "charset, which knows no Chinese. text: new String(frame, 0, end, StandardCharsets.UTF_8).";
             } else if (contains(answer, new byte[] {'?'})) {
                 next = "3f is \"?\": the reply was encoded with the default charset, which has no Chinese. frame: "
                         + "text.getBytes(StandardCharsets.UTF_8).";
@@ -473,7 +526,7 @@ class ServerChecks {
                         + "each Chinese character is one \"?\" byte, so nothing was cut). reply: "
                         + "(text + SMILE).getBytes(StandardCharsets.UTF_8).";
             } else {
-                next = "every place bytes become text or text becomes bytes (readFrame, reply, frame): name "
+                next = "every place bytes become text or text becomes bytes (text, reply, frame): name "
                         + "StandardCharsets.UTF_8.";
             }
             throw CheckFailed.when(doing)
@@ -488,12 +541,13 @@ class ServerChecks {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @Hint("Whoever starts your server waits for the \"listening on\" line before connecting; if out keeps the "
             + "line in a buffer, they wait for ever while the server waits in accept. System.out happens to flush "
             + "at each println, but run writes to the out it is given, which may buffer (a PrintStream over a file "
             + "or a pipe does). Likely cause: no out.flush() after printing the line. The C server's fflush(stdout) "
             + "is the same step. Lesson 04, \"Port 0\".")
+    @DisplayName("The \"listening on\" line is flushed before the server waits for a client")
     void the_listening_line_is_flushed_before_the_server_waits_for_a_client() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.with(LIMIT, ACCEPT, READ).bufferedOut().start("127.0.0.1", "0")) {
@@ -509,13 +563,14 @@ class ServerChecks {
     // Stage 3: clients and systems that say no.
 
     @Test
-    @Order(14)
+    @Order(15)
     @Hint("A client may connect and close without sending anything: read() returns -1 at once. Catch that (your "
             + "EOFException) in run, print ONE line on err saying how many bytes came (0), close the accepted "
             + "socket and the listener, and return 1. Likely causes: the exception escapes (a stack trace); the "
             + "error printed but 0 (or another code) returned; the accepted socket never closed, so it sits in "
             + "CLOSE_WAIT (use try (Socket client = listener.accept()) or try (client)). Lesson 04, \"Reading a "
             + "whole frame\" and \"Closing: the connection, then the listener\".")
+    @DisplayName("A client that leaves without sending gets a plain error")
     void a_client_that_leaves_without_sending_gets_a_plain_error() {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -529,12 +584,13 @@ class ServerChecks {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     @Hint("A client may also reset the connection (RST) in the middle of its frame: then read() throws "
             + "java.net.SocketException (\"Connection reset\"), which is neither an EOFException nor a "
             + "SocketTimeoutException. Catch IOException as well, print one line on err, return 1. Likely cause: "
             + "only EOFException and SocketTimeoutException caught, so the reset escapes run as a stack trace; or "
             + "it is caught and 0 returned. Lesson 04, \"Reading a whole frame\".")
+    @DisplayName("A client that resets in the middle of its frame gets a plain error")
     void a_client_that_resets_in_the_middle_of_its_frame_gets_a_plain_error() throws IOException {
         var wire = new Transcript("kit client", "your server");
         var accepted = new CountDownLatch(1);
@@ -553,13 +609,14 @@ class ServerChecks {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     @Hint("Likely causes: no read timeout, so read() waits forever for a client that stops; a time limit of your "
             + "own instead of the readTimeout you are given; the acceptTimeout used for reading; the Duration "
             + "turned into the wrong unit (setSoTimeout takes milliseconds: (int) readTimeout.toMillis(); 0 means "
             + "no limit at all). Call client.setSoTimeout on the ACCEPTED socket before reading; a read that times "
             + "out throws java.net.SocketTimeoutException: catch it, print one line, return 1. Lesson 04, "
             + "\"Waiting, but not forever\".")
+    @DisplayName("A client that stops mid-frame is given up after the read timeout it was given")
     void a_client_that_stops_mid_frame_is_given_up_after_the_read_timeout_it_was_given() throws IOException {
         // Two runs: the short one proves the server does not wait longer than told, the long one that it does not
         // give up sooner (a limit of its own).
@@ -597,7 +654,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     @Hint("Likely causes: no accept timeout, so accept() waits forever when nobody comes; a time limit of your own "
             + "instead of the acceptTimeout you are given; the readTimeout used for accept; the Duration turned "
             + "into the wrong unit (setSoTimeout takes milliseconds). Call listener.setSoTimeout((int) "
@@ -605,6 +662,7 @@ class ServerChecks {
             + "line, return 1. Or the listener never closed, so the port stays in LISTEN after run returns: open it "
             + "with try (var listener = new ServerSocket()) { ... }. Lesson 04, \"Waiting, but not forever\" and "
             + "\"Closing: the connection, then the listener\".")
+    @DisplayName("A server that no client calls gives up after the accept timeout it was given")
     void a_server_that_no_client_calls_gives_up_after_the_accept_timeout_it_was_given() {
         long shortRun = nobodyCalls(SHORT);
         if (shortRun >= LONG.toNanos()) {
@@ -652,12 +710,13 @@ class ServerChecks {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     @Hint("Sending fails when the client is gone: here it reset the connection (RST) right after its frame, and "
             + "write() throws an IOException (\"Connection reset by peer\" or \"Broken pipe\"). Catch it, print one "
             + "line on err, return 1. Likely causes: the exception escapes run (a stack trace); it is caught but 0 "
             + "returned; or the reply goes out before \"from client: <text>\" is printed (print, then send). "
             + "Lesson 04, \"The server in Java, call by call\".")
+    @DisplayName("A reply that cannot be sent is a plain error")
     void a_reply_that_cannot_be_sent_is_a_plain_error() throws IOException {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         var wire = new Transcript("kit client", "your server");
@@ -711,13 +770,14 @@ class ServerChecks {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     @Hint("bind() throws java.net.BindException (\"Address already in use\") when another socket listens on "
             + "that address and port. Likely causes: the exception not caught, so the learner sees a stack trace; "
             + "\"listening on\" printed before bind; the message without the address or the port; the listener "
             + "not closed when bind fails (open it in try-with-resources before bind). Put bind in a try, catch "
             + "the IOException, print one line on err that names the address and port, return 1. Lesson 04, "
             + "\"Address already in use\".")
+    @DisplayName("A port in use is a plain error naming it")
     void a_port_in_use_is_a_plain_error_naming_it() throws IOException {
         try (var taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
@@ -766,10 +826,11 @@ class ServerChecks {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     @Hint("Port 0 asks the kernel for any free port during bind. Likely cause: the port you were given (0) "
             + "printed instead of the port the listener really got (ServerSocket.getLocalPort(), after bind). "
             + "Lesson 04, \"Port 0\".")
+    @DisplayName("Port 0 gets a free port, and the server says which")
     void port_0_gets_a_free_port_and_the_server_says_which() throws IOException {
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "127.0.0.1", "0")) {
@@ -789,14 +850,15 @@ class ServerChecks {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     @Hint("Nothing in your server should assume IPv4: InetAddress.getByName(\"::1\") gives an Inet6Address and "
             + "ServerSocket binds it the same way. An IPv6 address holds colons itself, so the \"listening on\" line "
             + "puts it in brackets before the port's colon: listening on [0:0:0:0:0:0:0:1]:5555. Likely causes: "
             + "the address parsed by hand as four numbers between dots, as inet_addr does in C (InetAddress.getByName "
             + "reads both kinds); the brackets left out. Lesson 04, \"bind: a known address\".")
+    @DisplayName("The server works on the IPv6 loopback")
     void the_server_works_on_the_IPv6_loopback() throws IOException {
-        Assumptions.assumeTrue(ipv6Loopback(), "this machine has no IPv6 loopback (::1)");
+        Assumptions.assumeTrue(Sockets.canBind("::1"), "this machine has no IPv6 loopback (::1)");
         var wire = new Transcript("kit client", "your server");
         try (var server = RunningServer.start(LIMIT, ACCEPT, READ, "::1", "0")) {
             int port = listeningPort(server);
@@ -832,7 +894,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(22)
+    @Order(23)
     @Hint("Check the arguments before touching the network: exactly two; InetAddress.getByName must read the "
             + "address (it throws UnknownHostException for ::zz or a name that does not resolve); the port a "
             + "number from 0 to 65535. Each of those is a usage error: a line containing \"Usage: Server <ip> "
@@ -840,6 +902,7 @@ class ServerChecks {
             + "negative ports refused, so 65536 reaches new InetSocketAddress, which throws IllegalArgumentException "
             + "(a stack trace); Integer.parseInt's NumberFormatException for \"abc\" not caught; the usage line on "
             + "out; exit code 1 where 2 is meant. Lesson 04, \"The server in Java, call by call\".")
+    @DisplayName("A bad address or port is a usage error")
     void a_bad_address_or_port_is_a_usage_error() {
         List<String[]> cases = List.of(
                 new String[] {},
@@ -881,11 +944,12 @@ class ServerChecks {
     }
 
     @Test
-    @Order(23)
+    @Order(24)
     @Hint("Ports go from 0 to 65535, both ends included: 1 and 65535 are not usage errors. With those the server "
             + "goes on to bind (as root port 1 works; otherwise it may be refused, exit 1), waits for a client, "
             + "and gives up after its accept timeout (exit 1). Likely cause: the range test off by one at an "
             + "end (port >= 65535, or port < 1). Lesson 04, \"The server in Java, call by call\".")
+    @DisplayName("Ports 1 and 65535 are valid")
     void ports_1_and_65535_are_valid() {
         for (String port : List.of("1", "65535")) {
             String doing = "started your server with arguments [127.0.0.1, " + port + "] (accept timeout 100 ms)";
@@ -904,12 +968,13 @@ class ServerChecks {
     }
 
     @Test
-    @Order(24)
+    @Order(25)
     @Hint("Close the accepted socket (it ends the connection: the client reads end of stream) and then the "
             + "listener (the port is free again). Likely causes: the accepted socket used but never closed, so it "
             + "sits in CLOSE_WAIT once the client closes; the listener never closed, so the port stays in LISTEN. "
             + "try-with-resources closes both, in the right order, even when something throws. Lesson 04, "
             + "\"Closing: the connection, then the listener\".")
+    @DisplayName("Afterwards, no socket is left listening or in CLOSE_WAIT")
     void afterwards_no_socket_is_left_listening_or_in_CLOSE_WAIT() throws IOException {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         var wire = new Transcript("kit client", "your server");
@@ -935,7 +1000,7 @@ class ServerChecks {
     }
 
     @Test
-    @Order(25)
+    @Order(26)
     @Hint("While your server talks to its client, the listener is still open: the kernel goes on completing "
             + "handshakes for it and queues them, up to the backlog, whether or not anyone calls accept(). Bind with "
             + "listener.bind(address, BACKLOG): bind(address) alone gives Java's default of 50. Close the accepted "
@@ -943,6 +1008,7 @@ class ServerChecks {
             + "try (client) { … } }. Likely causes: bind without the backlog; listener.close() right after accept(), "
             + "before the client is served. Lesson 04, \"What the backlog really limits\" and \"Closing: the "
             + "connection, then the listener\".")
+    @DisplayName("While it serves a client, the listener stays open with a backlog of 10")
     void while_it_serves_a_client_the_listener_stays_open_with_a_backlog_of_10() throws IOException {
         var wire = new Transcript("kit client", "your server");
         var accepted = new CountDownLatch(1);
@@ -1240,25 +1306,6 @@ class ServerChecks {
                         : "close the accepted socket before run returns: a socket still ESTABLISHED, or in "
                         + "CLOSE_WAIT once the client has closed, is one your code never closed")
                 .build();
-    }
-
-    /** True when this machine lets a socket bind {@code ip} (macOS has only 127.0.0.1 on lo0 unless aliased). */
-    private static boolean canBind(String ip) {
-        try (var s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean ipv6Loopback() {
-        try (var s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** What to look at when the "ip:…, port:…" line is wrong, from what it says. */

@@ -59,6 +59,34 @@ class StubsFailTest {
         }
     }
 
+    /**
+     * A learner reads a check's name before anything else: a sentence with its punctuation and capitals
+     * ({@code close() waits until the server's thread has ended}), which a method name cannot carry.
+     */
+    @Test
+    void every_check_has_a_display_name_of_its_own() {
+        var problems = new ArrayList<String>();
+        for (Lab lab : labs()) {
+            var seen = new java.util.HashSet<String>();
+            for (Class<?> checks : Grader.checkClasses(lab, getClass().getClassLoader(), checkClasses())) {
+                for (Method m : Grader.checkMethods(checks)) {
+                    var named = m.getAnnotation(org.junit.jupiter.api.DisplayName.class);
+                    String where = checks.getSimpleName() + "." + m.getName();
+                    if (named == null || named.value().isBlank()) {
+                        problems.add(where + " has no @DisplayName");
+                    } else if (!seen.add(named.value())) {
+                        problems.add(where + ": \"" + named.value() + "\" is the name of another check of lab " + lab.id());
+                    } else if (named.value().endsWith(".") || !named.value().equals(named.value().strip())) {
+                        problems.add(where + ": \"" + named.value() + "\" ends with a full stop or a space");
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            fail(String.join("\n", problems));
+        }
+    }
+
     @Test
     void every_lab_has_one_check_class_marked_with_its_lesson() {
         var wrong = new ArrayList<String>();

@@ -24,8 +24,8 @@ import java.util.Arrays;
  */
 public final class Client {
 
-    /** Every message is exactly this many bytes on the wire. */
-    static final int FRAME_SIZE = 128;
+    /** Every message is exactly this many bytes on the wire: the text's UTF-8 bytes, then NULs. */
+    public static final int FRAME_SIZE = 128;
 
     /** How long {@link #main} waits for the handshake. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -34,7 +34,7 @@ public final class Client {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
     /** What a usage error prints (exit code 2). */
-    static final String USAGE = "Usage: client <ip> <port>";
+    static final String USAGE = "Usage: Client <ip> <port>";
 
     private Client() {}
 
@@ -98,17 +98,17 @@ public final class Client {
     }
 
     /** The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs. Refuses a text of more than 127 bytes. */
-    static byte[] frame(String text) {
+    public static byte[] frame(String text) {
         byte[] utf8 = text.getBytes(UTF_8);
         if (utf8.length > FRAME_SIZE - 1) {
-            throw new IllegalArgumentException("line too long: " + utf8.length
+            throw new IllegalArgumentException("text too long: " + utf8.length
                     + " bytes in UTF-8, a frame holds at most " + (FRAME_SIZE - 1));
         }
         return Arrays.copyOf(utf8, FRAME_SIZE);
     }
 
     /** The text of a frame: its bytes up to the first NUL (all 128 if there is none), decoded as UTF-8. */
-    static String text(byte[] frame) {
+    public static String text(byte[] frame) {
         int end = 0;
         while (end < frame.length && frame[end] != 0) {
             end++;
@@ -117,7 +117,7 @@ public final class Client {
     }
 
     /** Reads exactly one frame, however the bytes arrive; an early end of stream is an {@link EOFException}. */
-    static byte[] readFrame(InputStream in) throws IOException {
+    public static byte[] readFrame(InputStream in) throws IOException {
         byte[] frame = in.readNBytes(FRAME_SIZE);
         if (frame.length < FRAME_SIZE) {
             throw new EOFException("the connection ended after " + frame.length + " of " + FRAME_SIZE
@@ -127,7 +127,7 @@ public final class Client {
     }
 
     /** Connects, sends {@code text} as one frame, reads one frame back and returns its text. */
-    static String exchange(String host, int port, String text, Duration connectTimeout, Duration readTimeout)
+    public static String exchange(String host, int port, String text, Duration connectTimeout, Duration readTimeout)
             throws IOException {
         byte[] request = frame(text); // refuse before connecting: nothing goes on the wire
         try (Socket socket = new Socket()) {

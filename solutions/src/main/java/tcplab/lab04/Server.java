@@ -1,5 +1,7 @@
 package tcplab.lab04;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +12,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -20,7 +21,7 @@ import java.util.Arrays;
  */
 public final class Server {
 
-    /** One message on the wire: the text's UTF-8 bytes, then NULs up to 128 bytes. */
+    /** Every message is exactly this many bytes on the wire: the text's UTF-8 bytes, then NULs. */
     public static final int FRAME_SIZE = 128;
 
     /** What the server appends to the client's text. */
@@ -102,7 +103,7 @@ public final class Server {
         client.setSoTimeout(millis(readTimeout));
         String text;
         try {
-            text = readFrame(client.getInputStream());
+            text = text(readFrame(client.getInputStream()));
         } catch (SocketTimeoutException e) {
             err.println("Server: gave up: no bytes from the client for " + readTimeout.toMillis() + " ms");
             return 1;
@@ -124,35 +125,38 @@ public final class Server {
         return 0;
     }
 
-    /** The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs; more than 127 bytes of text is an error. */
+    /** The 128-byte frame for {@code text}: its UTF-8 bytes, then NULs. Refuses a text of more than 127 bytes. */
     public static byte[] frame(String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] utf8 = text.getBytes(UTF_8);
         if (utf8.length > FRAME_SIZE - 1) {
-            throw new IllegalArgumentException("\"" + text + "\" is " + utf8.length + " bytes; a frame holds 127");
+            throw new IllegalArgumentException("text too long: " + utf8.length
+                    + " bytes in UTF-8, a frame holds at most " + (FRAME_SIZE - 1));
         }
         return Arrays.copyOf(utf8, FRAME_SIZE);
     }
 
-    /**
-     * Reads one whole frame, however the bytes arrive, and returns its text up to the first NUL.
-     *
-     * @throws EOFException if the stream ends first; its message says how many bytes came
-     */
-    public static String readFrame(InputStream in) throws IOException {
-        byte[] frame = in.readNBytes(FRAME_SIZE);
-        if (frame.length < FRAME_SIZE) {
-            throw new EOFException("the client left after sending " + frame.length + " of " + FRAME_SIZE + " bytes");
-        }
+    /** The text of a frame: its bytes up to the first NUL (all 128 if there is none), decoded as UTF-8. */
+    public static String text(byte[] frame) {
         int end = 0;
-        while (end < FRAME_SIZE && frame[end] != 0) {
+        while (end < frame.length && frame[end] != 0) {
             end++;
         }
-        return new String(frame, 0, end, StandardCharsets.UTF_8);
+        return new String(frame, 0, end, UTF_8);
+    }
+
+    /** Reads exactly one frame, however the bytes arrive; an early end of stream is an {@link EOFException}. */
+    public static byte[] readFrame(InputStream in) throws IOException {
+        byte[] frame = in.readNBytes(FRAME_SIZE);
+        if (frame.length < FRAME_SIZE) {
+            throw new EOFException("the connection ended after " + frame.length + " of " + FRAME_SIZE
+                    + " bytes of a frame");
+        }
+        return frame;
     }
 
     /** The answer to {@code text}: the text and {@code " *_*"}, cut to 127 bytes at a character boundary. */
     public static String reply(String text) {
-        byte[] whole = (text + SMILE).getBytes(StandardCharsets.UTF_8);
+        byte[] whole = (text + SMILE).getBytes(UTF_8);
         if (whole.length <= FRAME_SIZE - 1) {
             return text + SMILE;
         }
@@ -162,7 +166,7 @@ public final class Server {
             // gives well-formed UTF-8, so a character's first byte comes at most 3 bytes back.
             end--;
         }
-        return new String(whole, 0, end, StandardCharsets.UTF_8);
+        return new String(whole, 0, end, UTF_8);
     }
 
     private static String show(InetSocketAddress a) {

@@ -1,7 +1,6 @@
 package tcplab.kit.cli;
 
 import java.lang.reflect.Method;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import picocli.CommandLine;
 import tcplab.kit.Hint;
 import tcplab.kit.grade.Grader;
@@ -34,8 +33,7 @@ final class HintCommand extends Command {
                 for (Method m : Grader.checkMethods(checks)) {
                     n++;
                     Hint hint = m.getAnnotation(Hint.class);
-                    String name = new DisplayNameGenerator.ReplaceUnderscores()
-                            .generateDisplayNameForMethod(java.util.List.of(), checks, m).replaceAll("\\(\\)$", "");
+                    String name = Grader.displayName(m);
                     out.println((n == stuck ? "→ " : "  ") + n + ". " + name
                             + (n == stuck ? "   ← your first failing check" : ""));
                     out.println("     " + (hint == null ? "(no hint)" : ResultText.wrap(hint.value(), "     ")));

@@ -16,17 +16,14 @@ final class StatusCommand extends Command {
     public Integer call() {
         var progress = Progress.load(ws.progressFile(), err);
         out.println("TCP Lab — learn TCP sockets by writing them\n");
-        Lab next = null;
         for (Lab lab : ws.lessons()) {
             Progress.Status s = lab.hasLab() ? progress.status(lab.id()) : Progress.Status.NOT_STARTED;
             String score = progress.score(lab.id());
             out.printf("  %s  %-45s %s%n", lab.id(), lab.title(),
                     !lab.hasLab() ? "(reading only)" : s.label + (score.isEmpty() ? "" : " " + score));
-            if (next == null && lab.hasLab() && s != Progress.Status.PASSED) {
-                next = lab;
-            }
         }
         out.println();
+        Lab next = progress.next(ws.lessons()).orElse(null);
         if (next == null) {
             out.println("Every lab passes. Well done! Re-read a lesson with ./tcplab read NN, or try the labs' "
                     + "programs against each other with ./tcplab run.");

@@ -18,8 +18,8 @@ import tcplab.kit.grade.Lab;
 /**
  * What AsciiDoctor's HTML lacks for a learner, added to each rendered page: a label and a copy button on every
  * code block, tables that scroll inside their box, diagrams that open full size, navigation above and below, a box
- * that says where the lesson's lab is, and a stylesheet with a dark scheme. Everything is inlined into the page,
- * so the site works offline and from file://.
+ * that says where the lesson's lab is, a search box, and a stylesheet with a dark scheme. Everything but the
+ * search's two scripts is inlined into the page; all of it works offline and from file://.
  */
 final class Pages {
 
@@ -178,9 +178,22 @@ final class Pages {
                 img.wrap("<a class=\"full-size\" href=\"" + img.attr("src") + "\" title=\"Open the figure full size\"></a>");
             }
         }
+        addSearchBox(html);
         html.head().appendElement("style").appendChild(new DataNode(CSS));
+        // lunr and the sections first: site.js's search uses both.
+        html.body().appendElement("script").attr("src", Search.LUNR);
+        html.body().appendElement("script").attr("src", Search.CORPUS);
         html.body().appendElement("script").appendChild(new DataNode(JS));
         Files.writeString(page, html.outerHtml(), StandardCharsets.UTF_8);
+    }
+
+    /** The search box at the top of the page; site.js fills the list under it as the learner types. */
+    private static void addSearchBox(Document html) {
+        Element form = new Element("form").addClass("site-search").attr("role", "search");
+        form.appendElement("input").attr("type", "search").attr("placeholder", "Search the lessons")
+                .attr("aria-label", "Search the lessons").attr("autocomplete", "off");
+        form.appendElement("ol").attr("aria-live", "polite");
+        html.body().prependChild(form);
     }
 
     private static String resource(String name) {

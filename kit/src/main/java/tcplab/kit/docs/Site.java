@@ -19,6 +19,7 @@ import org.asciidoctor.log.Severity;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.grade.Progress;
 
 /**
  * Renders {@code lessons/} into one offline HTML site with AsciidoctorJ: an index, one page per lesson, Java and C
@@ -34,12 +35,22 @@ public final class Site {
 
     private Site() {}
 
+    /** Renders the site with no learner's progress on its index (the build's own rendering). */
     public static Rendered render(Path root, Path out) throws IOException {
+        return render(root, out, null);
+    }
+
+    /**
+     * Renders the site; with {@code progress}, the index shows each lab's status and the next step, as
+     * {@code ./tcplab} does (the site is rendered on the learner's machine, from the same progress file).
+     */
+    public static Rendered render(Path root, Path out, Progress progress) throws IOException {
         // A page left from a lesson that was renamed or removed would still be served, and its links checked.
         tcplab.kit.grade.LabBuild.deleteTree(out);
         Files.createDirectories(out);
         var problems = new ArrayList<String>();
         List<Lab> lessons = Lab.all(root);
+        var search = new Search();
         try (Asciidoctor asciidoctor = Asciidoctor.Factory.create()) {
             LogHandler collect = (LogRecord r) -> {
                 boolean badXref = r.getMessage().contains("possible invalid reference");
@@ -55,6 +66,7 @@ public final class Site {
                 Path page = out.resolve(pageName(lab));
                 asciidoctor.convertFile(lab.lessonFile().toFile(), options(root, out, page, true));
                 Document html = Jsoup.parse(page.toFile(), "UTF-8");
+                search.add(html, page.getFileName().toString(), "Lesson " + lab.id() + ": " + lab.title());
                 problems.addAll(Pages.labelCode(html, Pages.sourceBlocks(lab.lessonFile(), root), page.getFileName()));
                 Pages.addNavigation(html, i == 0 ? null : lessons.get(i - 1),
                         i + 1 < lessons.size() ? lessons.get(i + 1) : null);
@@ -64,12 +76,13 @@ public final class Site {
                 Pages.finish(html, page);
             }
             Path indexSource = out.getParent().resolve("index.adoc");
-            Files.writeString(indexSource, index(lessons), StandardCharsets.UTF_8);
+            Files.writeString(indexSource, index(lessons, progress), StandardCharsets.UTF_8);
             Path index = out.resolve("index.html");
             asciidoctor.convertFile(indexSource.toFile(), options(root, out, index, false));
             Pages.finish(Jsoup.parse(index.toFile(), "UTF-8"), index);
             asciidoctor.unregisterLogHandler(collect);
         }
+        search.write(out);
         problems.addAll(brokenLinks(out));
         return new Rendered(out.resolve("index.html"), problems);
     }
@@ -107,7 +120,8 @@ public final class Site {
                 .build();
     }
 
-    private static String index(List<Lab> lessons) {
+    /** The index page's AsciiDoc: what each lesson builds, and with {@code progress}, where the learner is. */
+    static String index(List<Lab> lessons, Progress progress) {
         var sb = new StringBuilder("""
                 = TCP Lab
                 :nofooter:
@@ -116,12 +130,18 @@ public final class Site {
                 and grade it with `./tcplab check NN`. Lessons 01–05 follow a classic C tutorial on BSD sockets
                 call by call, in Java.
 
-                == Lessons
-
                 """);
+        if (progress != null) {
+            sb.append(yourProgress(lessons, progress));
+        }
+        sb.append("== Lessons\n\n");
         for (Lab lab : lessons) {
             sb.append(". xref:").append(lab.lessonDir().getFileName()).append(".adoc[Lesson ").append(lab.id())
                     .append(": ").append(lab.title()).append("]");
+            if (progress != null && lab.hasLab()) {
+                sb.append(" [.lab-status.").append(progress.status(lab.id()).name().toLowerCase().replace('_', '-'))
+                        .append("]#").append(statusText(progress, lab)).append("#");
+            }
             String builds = Pages.whatTheLabBuilds(lab);
             if (!builds.isEmpty()) {
                 // Passthrough, so that a stub's Javadoc ({@code *_*}, say) cannot turn into AsciiDoc markup.
@@ -129,6 +149,28 @@ public final class Site {
             }
             sb.append("\n");
         }
+        return sb.toString();
+    }
+
+    private static String statusText(Progress progress, Lab lab) {
+        String score = progress.score(lab.id());
+        return progress.status(lab.id()).label + (score.isEmpty() ? "" : " (" + score + ")");
+    }
+
+    /** The same next step as {@code ./tcplab} prints, as of this rendering. */
+    private static String yourProgress(List<Lab> lessons, Progress progress) {
+        var sb = new StringBuilder("[#your-progress]\n== Your progress\n\n");
+        long passed = lessons.stream().filter(Lab::hasLab)
+                .filter(l -> progress.status(l.id()) == Progress.Status.PASSED).count();
+        long labs = lessons.stream().filter(Lab::hasLab).count();
+        sb.append(passed).append(" of ").append(labs).append(" labs pass, as of ")
+                .append(java.time.LocalDateTime.now().withSecond(0).withNano(0).toString().replace('T', ' '))
+                .append(" (run `./tcplab docs` again to bring this page up to date).\n\n");
+        progress.next(lessons).ifPresentOrElse(next -> sb.append("*Next:* xref:")
+                .append(next.lessonDir().getFileName()).append(".adoc[Lesson ").append(next.id()).append(": ")
+                .append(next.title()).append("]: read it, try it with `./tcplab jshell ").append(next.id())
+                .append("`, write the lab, and grade it with `./tcplab check ").append(next.id()).append("`.\n\n"),
+                () -> sb.append("*Every lab passes.* Well done!\n\n"));
         return sb.toString();
     }
 

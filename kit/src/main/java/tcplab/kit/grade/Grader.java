@@ -142,6 +142,20 @@ public final class Grader {
                 .toList();
     }
 
+    /** What a learner sees of a check: its {@code @DisplayName}, a sentence with its capitals and punctuation. */
+    public static String displayName(Method check) {
+        var named = check.getAnnotation(org.junit.jupiter.api.DisplayName.class);
+        return named != null ? named.value() : key(check);
+    }
+
+    /**
+     * The check's name as a stable key, its method name with spaces for underscores: what the mistakes catalog's
+     * {@code caught-by:} names, so rewording a display name does not break the catalog.
+     */
+    public static String key(Method check) {
+        return check.getName().replace('_', ' ');
+    }
+
     private static int order(Method m) {
         var o = m.getAnnotation(org.junit.jupiter.api.Order.class);
         return o == null ? org.junit.jupiter.api.Order.DEFAULT : o.value();

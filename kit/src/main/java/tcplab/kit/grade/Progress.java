@@ -65,6 +65,11 @@ public final class Progress {
         return v.startsWith("passed") ? Status.PASSED : Status.FAILING;
     }
 
+    /** The first lesson with a lab that does not pass yet: the learner's next step, if there is one. */
+    public java.util.Optional<Lab> next(java.util.List<Lab> lessons) {
+        return lessons.stream().filter(Lab::hasLab).filter(l -> status(l.id()) != Status.PASSED).findFirst();
+    }
+
     /** "3/7", or empty if never graded. */
     public String score(String id) {
         String v = values.getProperty("lab" + id);

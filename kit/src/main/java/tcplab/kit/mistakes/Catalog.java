@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import tcplab.kit.grade.Grader;
 import tcplab.kit.grade.Grading;
 import tcplab.kit.grade.LabBuild;
 import tcplab.kit.grade.Workspace;
@@ -92,12 +93,13 @@ public final class Catalog {
         var threadsBefore = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
         var socketsBefore = tcplab.kit.Inspector.descriptors();
         LabResult result = new Grading(ws).gradeClasses(lab, work.resolve("classes"), c -> { },
-                method -> method.getName().replace('_', ' ').equals(m.caughtBy()));
+                method -> Grader.key(method).equals(m.caughtBy()));
         String left = leftBehind(threadsBefore, socketsBefore);
-        CheckResult check = result.checks().stream().filter(c -> c.name().equals(m.caughtBy())).findFirst()
-                .orElse(null);
+        // Only the check the entry names ran, so it is the one result there is.
+        CheckResult check = result.checks().size() == 1 ? result.checks().get(0) : null;
         if (check == null) {
-            return new Verdict(m, false, "lab " + m.lab() + " has no check named \"" + m.caughtBy() + "\"", null);
+            return new Verdict(m, false, "lab " + m.lab() + " has no check whose method is \""
+                    + m.caughtBy().replace(' ', '_') + "\"", null);
         }
         if (check.status() != CheckResult.Status.FAILED) {
             return new Verdict(m, false, "check " + check.number() + " (" + check.name() + ") did not catch it: "

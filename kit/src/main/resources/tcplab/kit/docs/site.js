@@ -44,3 +44,114 @@
     head.appendChild(button);
   });
 })();
+
+// The search box: lunr.js (lunr.min.js beside the pages) indexes the lessons' sections (search.js, written by the
+// build) the first time the learner types, and the best matches are listed under the box. Offline, from file:// too.
+(function () {
+  'use strict';
+  var box = document.querySelector('.site-search input');
+  var list = document.querySelector('.site-search ol');
+  if (!box || !list) { return; }
+  if (typeof lunr === 'undefined' || !window.TCPLAB_SEARCH) {
+    box.disabled = true;
+    box.placeholder = 'Search is not available (lunr.min.js or search.js is missing beside this page)';
+    return;
+  }
+  var sections = window.TCPLAB_SEARCH;
+  var index = null;
+
+  function build() {
+    return lunr(function () {
+      this.ref('i');
+      this.field('title', { boost: 10 });
+      this.field('lesson', { boost: 2 });
+      this.field('text');
+      // Words like TIME_WAIT or SO_REUSEADDR are one term, as the learner types them.
+      this.tokenizer.separator = /[\s\-.,;:!?()\[\]{}"'`]+/;
+      this.metadataWhitelist = ['position'];
+      for (var i = 0; i < sections.length; i++) {
+        var s = sections[i];
+        this.add({ i: i, title: s.title, lesson: s.lesson, text: s.text });
+      }
+    });
+  }
+
+  // The query's words as the index holds them: trimmed of punctuation as lunr's trimmer does, and without the
+  // stop words ("the", "of"…) that the index left out, since a word the index never holds could never match.
+  function terms(query) {
+    return query.toLowerCase().split(/[\s\-.,;:!?()\[\]{}"'`]+/)
+      .map(function (t) { return t.replace(/^\W+/, '').replace(/\W+$/, ''); })
+      .filter(function (t) { return t.length > 0 && lunr.stopWordFilter(t) !== undefined; });
+  }
+
+  // A few words around the first place the section's text holds one of the terms.
+  function excerpt(text, words) {
+    var lower = text.toLowerCase(), at = -1;
+    for (var i = 0; i < words.length && at < 0; i++) { at = lower.indexOf(words[i]); }
+    var start = Math.max(0, at - 60);
+    return (start > 0 ? '…' : '') + text.substr(start, 160) + (start + 160 < text.length ? '…' : '');
+  }
+
+  function show(query) {
+    list.textContent = '';
+    if (query.trim().length === 0) { return; }
+    var words = terms(query);
+    index = index || build();
+    // Every word must match. When nothing does, the last word may also be the start of a longer one: the learner
+    // is still typing it.
+    var results = words.length === 0 ? [] : index.query(function (q) {
+      words.forEach(function (w) {
+        q.term(w, { presence: lunr.Query.presence.REQUIRED, usePipeline: true });
+      });
+    });
+    if (results.length === 0 && words.length > 0) {
+      var last = words[words.length - 1];
+      results = index.query(function (q) {
+        words.forEach(function (w) {
+          q.term(w, { presence: lunr.Query.presence.REQUIRED,
+            wildcard: w === last ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE, usePipeline: false });
+        });
+      });
+    }
+    if (results.length === 0) {
+      var none = document.createElement('li');
+      none.className = 'none';
+      none.textContent = 'No section mentions “' + query.trim() + '”.';
+      list.appendChild(none);
+      return;
+    }
+    results.slice(0, 8).forEach(function (r) {
+      var s = sections[Number(r.ref)];
+      var item = document.createElement('li');
+      var link = document.createElement('a');
+      link.href = s.page + (s.anchor ? '#' + s.anchor : '');
+      var title = document.createElement('span');
+      title.className = 'title';
+      title.textContent = s.title;
+      var where = document.createElement('span');
+      where.className = 'where';
+      where.textContent = s.lesson;
+      var text = document.createElement('span');
+      text.className = 'excerpt';
+      text.textContent = excerpt(s.text, words);
+      link.appendChild(title);
+      link.appendChild(where);
+      link.appendChild(text);
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+  }
+
+  box.addEventListener('input', function () { show(box.value); });
+  box.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') { box.value = ''; show(''); }
+    if (e.key === 'Enter') {
+      var first = list.querySelector('a');
+      if (first) { e.preventDefault(); window.location.href = first.href; }
+    }
+  });
+  box.form.addEventListener('submit', function (e) { e.preventDefault(); });
+  // page.html?q=words opens with those words searched: a link can point at a search.
+  var asked = new URLSearchParams(window.location.search).get('q');
+  if (asked) { box.value = asked; show(asked); }
+})();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class TerminalTextTest {
 
     private static final List<String> MARKUP = List.of("----", "....", "|===", "@startuml", "include::", "xref:",
-            "<<", "[source", "[plantuml", "[cols", "ifdef::", ":toc:", "<i>", "&#");
+            "<<", "[source", "[plantuml", "[cols", "[%collapsible", "ifdef::", ":toc:", "<i>", "&#");
 
     @Test
     void every_lesson_reads_as_text_without_block_markup() throws Exception {
@@ -47,6 +47,34 @@ class TerminalTextTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void a_folded_aside_is_its_title_then_its_text_set_in() throws Exception {
+        String adoc = """
+                = T
+
+                Main path.
+
+                [%collapsible]
+                .Under the hood: the kernel
+                ====
+                A *detail* for the curious.
+
+                ----
+                int fd = socket(AF_INET, SOCK_STREAM, 0);
+                ----
+                ====
+
+                Main path again.
+                """;
+        try (Asciidoctor asciidoctor = Asciidoctor.Factory.create()) {
+            String text = TerminalText.render(asciidoctor, adoc);
+            assertTrue(text.contains("Main path.\n\nUnder the hood: the kernel\n\n  A detail for the curious.\n"), text);
+            assertTrue(text.contains("\n      int fd = socket(AF_INET, SOCK_STREAM, 0);\n"), text);
+            assertTrue(text.contains("\nMain path again.\n"), text);
+            assertTrue(!text.contains("====") && !text.contains("collapsible"), text);
+        }
     }
 
     @Test
