@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # Runs every lab's checks on the reference RUNS times in a row (default 20) and reports each failure. The target
 # is zero: a check that fails now and then teaches a learner to distrust every check.
-# Usage: kit/bench/flakes.sh [RUNS] [--busy] [NN]
+# Usage: kit/bench/flakes.sh [RUNS [NN]] [--busy]
+#   RUNS     how many runs (default 20); the first number given.
+#   NN       only lab NN (default: every lab); the second number given, so `flakes.sh 10 06` is 10 runs of lab 06.
 #   --busy   keeps every core busy with a CPU hog for the whole run, as a learner's laptop compiling something
 #            else would: timing-based checks must stay deterministic under load.
-#   NN       only lab NN (default: every lab).
 # The JDK is the one ./tcplab uses (JAVA_HOME, else java on the PATH).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+usage() { echo "usage: kit/bench/flakes.sh [RUNS [NN]] [--busy]" >&2; exit 2; }
 runs=20
 busy=no
 what=(--all)
+numbers=0
 for arg in "$@"; do
   case "$arg" in
     --busy) busy=yes ;;
-    [0-9][0-9]) what=("$arg") ;;
-    ''|*[!0-9]*) echo "usage: kit/bench/flakes.sh [RUNS] [--busy] [NN]" >&2; exit 2 ;;
-    *) runs="$arg" ;;
+    ''|*[!0-9]*) usage ;;
+    *)
+      numbers=$((numbers + 1))
+      case "$numbers" in
+        1) runs="$arg" ;;
+        2) [[ "$arg" =~ ^[0-9][0-9]$ ]] || usage; what=("$arg") ;;
+        *) usage ;;
+      esac ;;
   esac
 done
 ./tcplab check "${what[@]}" --reference >/dev/null 2>&1   # build once before counting

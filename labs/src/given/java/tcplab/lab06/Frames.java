@@ -8,56 +8,67 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The frame protocol of Lessons 03 to 05, the same class as Lab 05's, so that this lab can be about many clients at
- * once: one message is one block of 128 bytes, the text's UTF-8 bytes followed by NULs. Its methods keep no state,
- * so any number of threads may call them at the same time, each on its own stream.
+ * The frame protocol of Lessons 03 to 05, the same as Lab 05's {@code Frames}, written out for you so that this lab
+ * can be about many clients at once: one message is one block of 128 bytes, the text's UTF-8 bytes followed by NULs.
+ * Its methods keep no state, so any number of threads may call them at the same time, each on its own stream. You wrote all of it in labs 03 and 04, which
+ * share the same {@code FRAME_SIZE}, {@code frame}, {@code text} and {@code readFrame}: {@link #FRAME_SIZE} is that
+ * {@code FRAME_SIZE}; {@link #read} is {@code text(readFrame(in))}, except that a clean end of stream before a
+ * frame's first byte is {@code null} here, not an {@code EOFException}; {@link #write} is
+ * {@code out.write(frame(text))} and a flush; {@link #reply} is lab 04's {@code reply}.
  */
 public final class Frames {
 
-    public static final int SIZE = 128;
+    /** Every message is exactly this many bytes on the wire: the text's UTF-8 bytes, then NULs. */
+    public static final int FRAME_SIZE = 128;
 
     private Frames() {}
 
+    // tag::read[]
     /**
-     * Reads one whole frame, however its bytes arrive, and returns its text (up to the first NUL).
+     * Reads one whole frame, however its bytes arrive, and returns its text (up to the first NUL): labs 03 and 04's
+     * {@code text(readFrame(in))}, with one difference, the end of stream between two frames.
      *
      * @return the text, or {@code null} if the peer closed cleanly before the first byte of a frame
      * @throws EOFException if the peer closed in the middle of a frame
      */
     public static String read(InputStream in) throws IOException {
-        byte[] frame = new byte[SIZE];
+        byte[] frame = new byte[FRAME_SIZE];
         int have = 0;
-        while (have < SIZE) {
-            int n = in.read(frame, have, SIZE - have);
+        while (have < FRAME_SIZE) {
+            int n = in.read(frame, have, FRAME_SIZE - have);
             if (n == -1) {
                 if (have == 0) {
                     return null;                  // end of stream between frames: a polite goodbye
                 }
-                throw new EOFException("the peer closed after " + have + " of " + SIZE + " bytes of a frame");
+                throw new EOFException("the peer closed after " + have + " of " + FRAME_SIZE + " bytes of a frame");
             }
             have += n;
         }
         int end = 0;
-        while (end < SIZE && frame[end] != 0) {
+        while (end < FRAME_SIZE && frame[end] != 0) {
             end++;
         }
         return new String(frame, 0, end, StandardCharsets.UTF_8);
     }
+    // end::read[]
 
-    /** Writes {@code text} as one frame; its UTF-8 form must fit in 127 bytes (a C peer wants a NUL). */
+    /**
+     * Writes {@code text} as one frame and flushes: labs 03 and 04's {@code out.write(frame(text))}. Its UTF-8 form
+     * must fit in 127 bytes (a C peer wants a NUL), or it is an {@link IllegalArgumentException}, as in {@code frame}.
+     */
     public static void write(OutputStream out, String text) throws IOException {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > SIZE - 1) {
+        if (utf8.length > FRAME_SIZE - 1) {
             throw new IllegalArgumentException("text is " + utf8.length + " bytes in UTF-8; a frame holds 127");
         }
-        out.write(Arrays.copyOf(utf8, SIZE));
+        out.write(Arrays.copyOf(utf8, FRAME_SIZE));
         out.flush();
     }
 
-    /** The server's answer to {@code text}: the text and {@code " *_*"}, cut at a character boundary to fit. */
+    /** Lab 04's {@code reply}: the text and {@code " *_*"}, cut to 127 bytes at a character boundary. */
     public static String reply(String text) {
         byte[] utf8 = (text + " *_*").getBytes(StandardCharsets.UTF_8);
-        int end = Math.min(utf8.length, SIZE - 1);
+        int end = Math.min(utf8.length, FRAME_SIZE - 1);
         while (end < utf8.length && end > 0 && (utf8[end] & 0xC0) == 0x80) {
             end--;                                // never cut a character in half: back up to its first byte
         }

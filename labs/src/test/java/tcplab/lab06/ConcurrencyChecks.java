@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tcplab.kit.CheckFailed;
@@ -68,6 +69,7 @@ class ConcurrencyChecks {
             + "and hands it to conversations.execute(() -> converse(client)); converse() answers each frame with "
             + "Frames.write(out, Frames.reply(text)). An exception on the server's or a conversation's thread is "
             + "printed on the console, not here: look there. Lesson 06, \"The lab\".")
+    @DisplayName("The server starts and answers a client")
     void the_server_starts_and_answers_a_client() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var client = connect(server.port())) {
@@ -105,6 +107,7 @@ class ConcurrencyChecks {
             + "converse(client) called directly in serve() (it runs on the accept loop's thread); a new thread "
             + "that is run() instead of start()ed; a conversation that holds a lock (synchronized) the others "
             + "need. Lesson 06, \"A thread per connection\".")
+    @DisplayName("A second client is answered while the first is silent")
     void a_second_client_is_answered_while_the_first_is_silent() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var first = connect(server.port())) {
@@ -124,6 +127,7 @@ class ConcurrencyChecks {
             + "reply before the next sends. Only a server that reads every connection at the same time can answer "
             + "C first: a serial one is still waiting for A. Each conversation needs its own thread, and nothing "
             + "one conversation does may wait for another. Lesson 06, \"A thread per connection\".")
+    @DisplayName("Replies follow the order clients send in, not the order they connected")
     void replies_follow_the_order_clients_send_in_not_the_order_they_connected() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var a = connect(server.port());
@@ -146,6 +150,7 @@ class ConcurrencyChecks {
             + "conversation (a synchronized converse(), or one shared stream); a serial accept loop. Use the "
             + "given conversations executor: a new thread per task. Lesson 06, \"A thread per connection\" and "
             + "\"A bounded pool\".")
+    @DisplayName("Many clients are served beside a silent one and one that never reads")
     void many_clients_are_served_beside_a_silent_one_and_one_that_never_reads() throws Exception {
         try (var server = ServerUnderCheck.start(PATIENT);
              var silent = connect(server.port());
@@ -207,6 +212,7 @@ class ConcurrencyChecks {
             + "each conversation closes its own socket: try (client) { … } does it, on every path. Likely causes: "
             + "no close at all; a close only in close() (for the clients still open then); a loop on "
             + "!client.isClosed(), which never ends. Lesson 06, \"Shared state\"; CLOSE_WAIT is Lesson 05's.")
+    @DisplayName("A client that closes leaves nothing in CLOSE_WAIT")
     void a_client_that_closes_leaves_nothing_in_close_wait() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
              var staying = connect(server.port());
@@ -277,6 +283,7 @@ class ConcurrencyChecks {
             + "converse() around that one conversation, and close its socket. Likely causes: an exception that "
             + "escapes and ends the accept loop; a read timeout on the listener instead; a log line that names the "
             + "server's own address. Lesson 06, \"Shared state\"; Lesson 05, \"Resets\".")
+    @DisplayName("A client that goes wrong costs one log line, and no one else anything")
     void a_client_that_goes_wrong_costs_one_log_line_and_no_one_else_anything() throws IOException {
         Duration readTimeout = Duration.ofMillis(1000);
         try (var server = ServerUnderCheck.start(readTimeout);
@@ -347,6 +354,7 @@ class ConcurrencyChecks {
             + "each ACCEPTED socket. A number of your own or a unit slip (readTimeout.toSeconds() is 0 for 150 ms, "
             + "and setSoTimeout(0) means no timeout at all) cuts clients off too early or never. Lesson 05, \"A "
             + "serial server's life\".")
+    @DisplayName("The read timeout is the one start() was given")
     void the_read_timeout_is_the_one_start_was_given() throws IOException {
         Duration quick = Duration.ofMillis(150);
         Duration slow = Duration.ofMillis(1600);
@@ -399,6 +407,7 @@ class ConcurrencyChecks {
             + "stop() closes the clients too (that is close()'s job); no shutdown(), so awaitStopped never says "
             + "true; conversations on threads of your own, which awaitStopped cannot see. Lesson 06, \"Stopping a "
             + "concurrent server\".")
+    @DisplayName("stop() refuses new clients and lets every conversation finish")
     void stop_refuses_new_clients_and_lets_every_conversation_finish() throws IOException {
         Duration limit = Duration.ofMillis(300);
         try (var server = ServerUnderCheck.start(PATIENT);
@@ -474,6 +483,7 @@ class ConcurrencyChecks {
             + "`current` field, Lab 05's, which holds only the latest client; sockets never added to `open`; a "
             + "log line for the exceptions that close() itself causes (log only when `closing` is false). Lesson "
             + "06, \"Stopping a concurrent server\".")
+    @DisplayName("close() ends every conversation at once")
     void close_ends_every_conversation_at_once() throws Exception {
         try (var server = ServerUnderCheck.start(PATIENT);
              var silent = connect(server.port());
@@ -528,6 +538,7 @@ class ConcurrencyChecks {
     @Hint("close() on a server that has no client: `open` is empty then; close the listener and wait. When close() "
             + "returns, the accept loop's thread has ended and the port has no listener. Lesson 06, \"Stopping a "
             + "concurrent server\".")
+    @DisplayName("close() ends a server that has no client")
     void close_ends_a_server_that_has_no_client() {
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
@@ -553,6 +564,7 @@ class ConcurrencyChecks {
             + "happy path (try (client) { … } closes on all of them); a socket never added to `open`, so close() "
             + "misses it; conversations never shut down, so a pool keeps its threads. Lesson 06, \"Stopping a "
             + "concurrent server\".")
+    @DisplayName("No socket or thread is left once the server has closed")
     void no_socket_or_thread_is_left_once_the_server_has_closed() throws Exception {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         Set<Inspector.Descriptor> before = Inspector.descriptors();
@@ -618,6 +630,7 @@ class ConcurrencyChecks {
             + "thread is interrupted. close() cannot pass it on, so it must catch it and call "
             + "Thread.currentThread().interrupt(): that keeps the interrupt for the caller. An empty catch "
             + "swallows it. Lesson 05, \"The lab\".")
+    @DisplayName("close() keeps the interrupt of the thread that calls it")
     void close_keeps_the_interrupt_of_the_thread_that_calls_it() throws IOException {
         try (var server = ServerUnderCheck.start(HOST, PATIENT, true)) {
             // A conversation held in its log line is alive for sure: close()'s wait meets the interrupt every run.
@@ -653,6 +666,7 @@ class ConcurrencyChecks {
             + "closing the listener and every socket in `open`. A close() that returns at once leaves "
             + "conversations still finishing, so whoever called close() cannot count on the server being over. "
             + "Lesson 06, \"Stopping a concurrent server\".")
+    @DisplayName("close() waits until every thread has ended")
     void close_waits_until_every_thread_has_ended() throws Exception {
         try (var server = ServerUnderCheck.start(HOST, PATIENT, true)) {
             // While a conversation's thread is held in its log line, a close() that waits for it is still waiting.
@@ -712,6 +726,7 @@ class ConcurrencyChecks {
             + "executor made. Close the ServerSocket when bind() throws (try/catch, close, throw again), or the "
             + "failed start leaks it. A port in use and a host that does not resolve are IOExceptions; a port "
             + "outside 0..65535 is an IllegalArgumentException. Lesson 05, \"The lab\".")
+    @DisplayName("A start() that fails leaves nothing open")
     void a_start_that_fails_leaves_nothing_open() throws IOException {
         try (var blocker = new java.net.ServerSocket()) {
             blocker.bind(new InetSocketAddress(HOST, 0));
@@ -775,6 +790,7 @@ class ConcurrencyChecks {
             + "use is exit code 1 with one line on err naming the address and port. If this fails, run() was "
             + "changed, or start() does not throw an IOException as it is: `git diff labs/src/main/java/tcplab/lab06` "
             + "shows how. Lesson 06, \"Talk to it yourself\".")
+    @DisplayName("The program exits with 2 on a usage error, and 1 when its port is in use")
     void the_program_exits_with_2_on_a_usage_error_and_1_when_its_port_is_in_use() throws IOException {
         String[][] wrong = {{}, {HOST}, {HOST, "0", "extra"}, {HOST, "port"}, {HOST, "-1"}, {HOST, "65536"},
             {HOST, "99999999999"}, {"nowhere.invalid", "0"}};
@@ -857,6 +873,7 @@ class ConcurrencyChecks {
             + "progress with awaitStopped(), and closes. So the listener must be gone right after stop(), while "
             + "the clients being served still get their replies; the program returns 0 once they have closed. "
             + "Lesson 06, \"Talk to it yourself\".")
+    @DisplayName("The program serves until its input ends")
     void the_program_serves_until_its_input_ends() throws Exception {
         String ip = "127.0.0.2";
         Set<Inspector.Descriptor> before = Inspector.descriptors();
