@@ -46,7 +46,8 @@ for i in $(seq "$runs"); do
   if ! out="$(./tcplab check "${what[@]}" --reference 2>&1)"; then
     failures=$((failures + 1))
     echo "run $i of $runs failed:"
-    printf '%s\n' "$out" | grep -E '✘|failed' | sed 's/^/    /'
+    # The whole failure as a learner would see it: the line per failed check, then each message.
+    printf '%s\n' "$out" | grep -v '✔' | sed 's/^/    /'
   else
     # One line per run, so that a run stopped early still says how far it got.
     echo "run $i of $runs passed in $(( $(date +%s) - began )) s"

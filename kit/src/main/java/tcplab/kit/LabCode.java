@@ -122,6 +122,23 @@ public final class LabCode {
                 .build();
     }
 
+    /**
+     * Whether {@code done} (the learner's call, running on a thread of the check's) completed within {@code early}
+     * of {@code calledAt} ({@link System#nanoTime()} just before the call started). For a call the contract makes
+     * wait longer than that (close() waiting up to a second for a thread the check holds): done so soon, it did
+     * not wait. Judged on the call's result, not on its thread's state: a call that does not wait may still park
+     * for a moment on a lock, which a look at the state would take for waiting.
+     */
+    public static boolean finishedWithin(java.util.concurrent.Future<?> done, long calledAt, Duration early)
+            throws InterruptedException {
+        try {
+            done.get(Math.max(0, early.toNanos() - (System.nanoTime() - calledAt)), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException stillRunningOrThrew) {
+            // still running: it waits, as it should; a throw the caller reports from done itself
+        }
+        return done.isDone();
+    }
+
     /** The learner's code threw something the check did not expect. */
     public static CheckFailed threw(String doing, Throwable thrown) {
         if (thrown instanceof NoSuchMethodError || thrown instanceof NoClassDefFoundError

@@ -293,6 +293,18 @@ final class ServerUnderCheck implements AutoCloseable {
         return logBytes.text();
     }
 
+    /**
+     * Waits up to {@code limit} until the log holds {@code count} lines; never fails: the check then judges what is
+     * there. For a line the server writes after it has closed the connection (try-with-resources closes first).
+     */
+    void awaitLogLines(int count, Duration limit) {
+        try {
+            logBytes.awaitLines(count, limit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The log's lines so far. */
     List<String> logLines() {
         return log().lines().toList();
@@ -358,6 +370,7 @@ final class ServerUnderCheck implements AutoCloseable {
                 }
                 kept.write(b, off, Math.max(0, Math.min(len, KEEP - kept.size())));
                 wholeLine = kept.toString(StandardCharsets.UTF_8).contains("\n");
+                notifyAll();   // a check may be waiting for a line (awaitLines)
             }
             // Hold the writer outside the lock, so the check can read the log meanwhile; never longer than the
             // check's own limits, so a check that forgets to release cannot hang the server for good.
@@ -369,6 +382,19 @@ final class ServerUnderCheck implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+
+        /** Waits until the log holds {@code count} whole lines or {@code limit} has passed; true if it does. */
+        synchronized boolean awaitLines(int count, Duration limit) throws InterruptedException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (kept.toString(StandardCharsets.UTF_8).chars().filter(c -> c == '\n').count() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
         }
 
         synchronized void checkIsOver() {

@@ -46,6 +46,8 @@ class ConcurrencyChecks {
     private static final Duration PATIENT = Duration.ofSeconds(5);
     /** How long the kit waits for one reply or one end of stream. */
     private static final Duration WAIT = Duration.ofSeconds(2);
+    /** Well inside the second close() must wait for a held thread: a close() done by then did not wait. */
+    private static final Duration EARLY = Duration.ofMillis(600);
     /** How long the kit polls the kernel's tables (or the threads) for something to go away. */
     private static final Duration SETTLE = Duration.ofSeconds(2);
     /** How long the kit lets descriptors close once close() has returned (they should be closed already). */
@@ -684,12 +686,10 @@ class ConcurrencyChecks {
             }
             List<Thread> serving = server.threads();
             var done = new CompletableFuture<Void>();
-            Thread closer = server.closeInBackground(done);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (closer.isAlive() && closer.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            if (done.isDone()) {
+            // close() must wait up to a second for the held thread: done within EARLY, it did not wait.
+            long called = System.nanoTime();
+            server.closeInBackground(done);
+            if (LabCode.finishedWithin(done, called, EARLY)) {
                 server.releaseLog();
                 if (done.isCompletedExceptionally()) {
                     throw LabCode.threw("called close() on your server",
@@ -704,6 +704,9 @@ class ConcurrencyChecks {
                                 + "awaitStopped(Duration.ofSeconds(1)).")
                         .build();
             }
+            // On a loaded machine the check may come back here after close()'s second is over: it then returned
+            // with the thread still held, as it may; only a close() that returns after the release is judged below.
+            boolean gaveUpWhileHeld = done.isDone();
             server.releaseLog();
             try {
                 done.get(CALL.toMillis(), TimeUnit.MILLISECONDS);
@@ -716,7 +719,9 @@ class ConcurrencyChecks {
             } catch (ExecutionException e) {
                 throw LabCode.threw("called close() on your server", e.getCause());
             }
-            expectNothingRunningAfterClose(server, server.port(), serving, "called close() and let it return");
+            if (!gaveUpWhileHeld) {
+                expectNothingRunningAfterClose(server, server.port(), serving, "called close() and let it return");
+            }
         }
     }
 
