@@ -339,6 +339,10 @@ class ConcurrencyChecks {
                                     + "conversation.")
                             .build();
                 }
+                // Its line comes after the close the kit saw (try-with-resources closes first). Wait for it before
+                // close(): a line still unwritten when close() sets `closing` would be held back, as it should be
+                // for the trouble close() itself causes, and a busy machine would make a correct server fail here.
+                server.awaitLogLines(3, WAIT);
                 exchange(server, talker, "after a silence", "another client was dropped for its silence");
             }
             talker.shutdownOutput();
