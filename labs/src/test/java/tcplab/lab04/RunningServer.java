@@ -248,7 +248,9 @@ final class RunningServer implements AutoCloseable {
         returnedAt = System.nanoTime();
         outAtReturn = out.text();
         if (port > 0 && Inspector.available()) {
-            rowsAtReturn = Inspector.tcpRowsFor(port);
+            // This process's sockets only: another program may have the same port number on another address.
+            rowsAtReturn = Inspector.ownTcp().stream()
+                    .filter(r -> r.local().getPort() == port || r.remote().getPort() == port).toList();
         }
     }
 

@@ -526,44 +526,49 @@ class CloseChecks {
         // shows it; and a correct server can close neither early, since its timer starts after the kit's connect.
         try (var quickServer = ServerUnderCheck.start(quick);
              var slowServer = ServerUnderCheck.start(slow);
-             var stalled = connectFromClientIp(quickServer.port());
-             var silent = connect(slowServer.port())) {
+             var stalled = connectFromClientIp(quickServer.port())) {
+            // Timed from before the kit connects, since the server's timer cannot start earlier: a check thread
+            // slow to come back from connect() on a busy machine then cannot make a correct server look early.
             long connected = System.nanoTime();
-            Peer stalledPeer = Peer.of(stalled);
-            stalled.send(Arrays.copyOf(Frame.of("half a frame, then nothing"), 40));
-            wire.event("a client of the server with readTimeout " + quick.toMillis() + " ms sent 40 bytes of a frame "
-                    + "and stalled; a client of the server with readTimeout " + slow.toMillis() + " ms said nothing");
-            Duration quickLimit = quick.multipliedBy(10);
-            Received cut = stalled.read(1, quickLimit);
-            if (cut.ending() != Ending.CLOSED && cut.ending() != Ending.RESET) {
-                throw CheckFailed.when("sent 40 bytes of a frame to a server started with readTimeout "
-                                + quick.toMillis() + " ms, then stalled")
-                        .expected("your server to give up on that client within " + LabCode.seconds(quickLimit)
-                                + " (10 times its read timeout) and close the connection")
-                        .got(describe(cut, quickLimit))
-                        .wire(wire)
-                        .next("converse(): client.setSoTimeout((int) readTimeout.toMillis()) before the first read. "
-                                + "Likely causes: no timeout, a fixed one of your own, or a conversion that rounds "
-                                + "150 ms down to 0 (toSeconds()), which setSoTimeout takes as \"no timeout\".")
-                        .build();
+            try (var silent = connect(slowServer.port())) {
+                Peer stalledPeer = Peer.of(stalled);
+                stalled.send(Arrays.copyOf(Frame.of("half a frame, then nothing"), 40));
+                wire.event("a client of the server with readTimeout " + quick.toMillis() + " ms sent 40 bytes of a "
+                        + "frame and stalled; a client of the server with readTimeout " + slow.toMillis()
+                        + " ms said nothing");
+                Duration quickLimit = quick.multipliedBy(10);
+                Received cut = stalled.read(1, quickLimit);
+                if (cut.ending() != Ending.CLOSED && cut.ending() != Ending.RESET) {
+                    throw CheckFailed.when("sent 40 bytes of a frame to a server started with readTimeout "
+                                    + quick.toMillis() + " ms, then stalled")
+                            .expected("your server to give up on that client within " + LabCode.seconds(quickLimit)
+                                    + " (10 times its read timeout) and close the connection")
+                            .got(describe(cut, quickLimit))
+                            .wire(wire)
+                            .next("converse(): client.setSoTimeout((int) readTimeout.toMillis()) before the first "
+                                    + "read. Likely causes: no timeout, a fixed one of your own, or a conversion that "
+                                    + "rounds 150 ms down to 0 (toSeconds()), which setSoTimeout takes as "
+                                    + "\"no timeout\".")
+                            .build();
+                }
+                Duration slowLeft = slow.minus(Duration.ofNanos(System.nanoTime() - connected))
+                        .minus(Duration.ofMillis(50));
+                Received early = silent.read(1, slowLeft.isNegative() ? Duration.ZERO : slowLeft);
+                if (early.ending() != Ending.TIMED_OUT) {
+                    throw CheckFailed.when("connected to a server started with readTimeout " + slow.toMillis()
+                                    + " ms and said nothing")
+                            .expected("the connection to stay open for at least those " + slow.toMillis() + " ms")
+                            .got(describe(early) + ", before " + slow.toMillis() + " ms had passed")
+                            .wire(wire)
+                            .next("converse(): the read timeout must be the readTimeout given to start(), in "
+                                    + "milliseconds; a fixed number of your own cuts off clients too early.")
+                            .build();
+                }
+                // The quick server writes its line once it has closed that connection; on a busy machine, a moment
+                // after the kit saw the close.
+                quickServer.awaitLogLines(1, WAIT);
+                expectOneLineLog(quickServer, stalledPeer, "stalled in the middle of a frame");
             }
-            Duration slowLeft = slow.minus(Duration.ofNanos(System.nanoTime() - connected))
-                    .minus(Duration.ofMillis(50));
-            Received early = silent.read(1, slowLeft.isNegative() ? Duration.ZERO : slowLeft);
-            if (early.ending() != Ending.TIMED_OUT) {
-                throw CheckFailed.when("connected to a server started with readTimeout " + slow.toMillis()
-                                + " ms and said nothing")
-                        .expected("the connection to stay open for at least those " + slow.toMillis() + " ms")
-                        .got(describe(early) + ", before " + slow.toMillis() + " ms had passed")
-                        .wire(wire)
-                        .next("converse(): the read timeout must be the readTimeout given to start(), in "
-                                + "milliseconds; a fixed number of your own cuts off clients too early.")
-                        .build();
-            }
-            // The quick server writes its line once it has closed that connection; on a busy machine, a moment
-            // after the kit saw the close.
-            quickServer.awaitLogLines(1, WAIT);
-            expectOneLineLog(quickServer, stalledPeer, "stalled in the middle of a frame");
         }
     }
 
@@ -1387,10 +1392,7 @@ class CloseChecks {
 
     /** The LISTEN rows on {@code port} that belong to this process (another process may use the same number). */
     private static List<Inspector.Row> ourListeners(int port) {
-        Set<Long> ours = Inspector.descriptors().stream().map(Inspector.Descriptor::inode)
-                .collect(Collectors.toSet());
-        return Inspector.tcp().stream()
-                .filter(r -> r.local().getPort() == port && r.state().equals("LISTEN") && ours.contains(r.inode()))
+        return Inspector.ownTcp().stream().filter(r -> r.local().getPort() == port && r.state().equals("LISTEN"))
                 .toList();
     }
 

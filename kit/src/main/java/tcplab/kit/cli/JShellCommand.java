@@ -56,13 +56,31 @@ final class JShellCommand extends Command {
                 String.join(File.pathSeparator, entries), "-R-Dfile.encoding=UTF-8", "-J-Dfile.encoding=UTF-8",
                 "-R-Dstdout.encoding=UTF-8", "-R-Dstderr.encoding=UTF-8", "-J-Dstdout.encoding=UTF-8",
                 "-J-Dstderr.encoding=UTF-8", "-J-Dstdin.encoding=UTF-8", "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
-                "--startup", "DEFAULT"));
+                "-R-XX:TieredStopAtLevel=1", "-R-XX:+UseSerialGC", "--startup", "DEFAULT"));
+        // JShell is two JVMs: the shell with its compiler maps an archive of the classes it loaded last time, which
+        // brings the prompt up sooner. (The one that runs the snippets cannot record one: it runs with a debugging
+        // agent, which class data sharing refuses to dump with.)
+        command.addAll(classDataSharing("-J", "jshell"));
         if (lab.snippets().toFile().exists()) {
             command.add("--startup");
             command.add(writeBlocks(SnippetBlocks.read(lab.snippets()), dir).toString());
         }
         Process p = new ProcessBuilder(command).inheritIO().directory(dir.toFile()).start();
         return p.waitFor();
+    }
+
+    /**
+     * The options that make one of JShell's JVMs ({@code prefix} -J) map its class archive, or record it on exit
+     * when there is none yet or the kit was built since.
+     */
+    private List<String> classDataSharing(String prefix, String name) {
+        String major = String.valueOf(Runtime.version().feature());
+        Path archive = ws.stateDir().resolve(name + "-java" + major + ".jsa").toAbsolutePath();
+        Path stamp = ws.stateDir().resolve("build.stamp");
+        boolean fresh = archive.toFile().isFile() && archive.toFile().lastModified() > stamp.toFile().lastModified();
+        String option = fresh ? "-XX:SharedArchiveFile=" : "-XX:ArchiveClassesAtExit=";
+        // Silent either way: a refused archive only costs the time it would have saved.
+        return List.of(prefix + option + archive, prefix + "-Xlog:cds=off", prefix + "-Xlog:cds+dynamic=off");
     }
 
     /** Writes one file per block and a start-up file (the imports, and the menu of blocks); returns the latter. */
