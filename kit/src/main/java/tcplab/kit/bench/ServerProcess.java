@@ -163,6 +163,17 @@ public final class ServerProcess implements AutoCloseable {
         return 0;
     }
 
+    /** Kills it and its descendants at once (SIGKILL), children first, and reaps it. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Stops it: its standard input closed first (a lab's server then stops on its own), then SIGTERM to it and
      * every descendant, then SIGKILL to whatever is left; it is reaped before this returns.

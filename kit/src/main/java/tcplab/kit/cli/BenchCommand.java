@@ -73,8 +73,13 @@ final class BenchCommand extends Command {
             description = "measure only the servers with these names (as the table shows them)")
     List<String> only = List.of();
 
+    /** What this command started, guarded by {@code this}: all of it is stopped at the end, or on Ctrl-C. */
     private final List<ServerProcess> started = new ArrayList<>();
     private final List<Process> generators = new ArrayList<>();
+    /** Set on Ctrl-C (the shutdown hook): from then on nothing new is started. */
+    private boolean interrupted;
+    /** Where the C servers are compiled to; deleted at the end, Ctrl-C included. */
+    private Path temp;
 
     BenchCommand(Context context) {
         super(context);
@@ -97,9 +102,9 @@ final class BenchCommand extends Command {
             throw new Main.UsageException("--seconds ≥ 1, --warmup ≥ 0, --runs ≥ 1, --pipeline 1 to 64, --hold 0 to "
                     + "18000");
         }
-        Thread cleanup = new Thread(this::stopEverything, "bench-cleanup");
+        Thread cleanup = new Thread(this::killEverything, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);   // Ctrl-C: no server or generator left behind
-        Path temp = Files.createTempDirectory("tcplab-bench");
+        temp = Files.createTempDirectory("tcplab-bench");
         try {
             return bench(plan, temp);
         } finally {
@@ -199,8 +204,7 @@ final class BenchCommand extends Command {
                 failed |= k.name().startsWith("yours");
                 continue;
             }
-            ServerProcess p = ServerProcess.start(k.name(), k.command());
-            started.add(p);
+            ServerProcess p = startServer(k);
             try {
                 int port = p.awaitPort(30);
                 servers.put(k.name() + "\u0000" + port, p);
@@ -339,8 +343,7 @@ final class BenchCommand extends Command {
         }
         int holdSeconds = Math.max(10, seconds);
         stopEverything();
-        ServerProcess server = ServerProcess.start(target.name(), target.command());
-        started.add(server);
+        ServerProcess server = startServer(target);
         int port;
         try {
             port = server.awaitPort(30);
@@ -374,8 +377,12 @@ final class BenchCommand extends Command {
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().remove("JDK_JAVA_OPTIONS");
-        Process p = builder.start();
-        synchronized (generators) {
+        Process p;
+        synchronized (this) {
+            if (interrupted) {
+                throw new IOException("interrupted");
+            }
+            p = builder.start();
             generators.add(p);
         }
         p.getOutputStream().close();
@@ -411,17 +418,39 @@ final class BenchCommand extends Command {
         return only.isEmpty() || only.contains(name);
     }
 
-    private void stopEverything() {
-        synchronized (generators) {
-            for (Process p : generators) {
-                p.destroyForcibly();
-            }
-            generators.clear();
+    private synchronized ServerProcess startServer(Candidate k) throws IOException {
+        if (interrupted) {
+            throw new IOException("interrupted");
         }
+        ServerProcess p = ServerProcess.start(k.name(), k.command());
+        started.add(p);
+        return p;
+    }
+
+    /** The end of a bench: every generator killed, every server stopped (its input closed first) and reaped. */
+    private synchronized void stopEverything() {
+        for (Process p : generators) {
+            p.destroyForcibly();
+        }
+        generators.clear();
         for (ServerProcess s : started) {
             s.close();
         }
         started.clear();
+    }
+
+    /** Ctrl-C: nothing new starts, and everything started is killed at once, children first. */
+    private void killEverything() {
+        List<Process> gens;
+        List<ServerProcess> servers;
+        synchronized (this) {
+            interrupted = true;
+            gens = new ArrayList<>(generators);
+            servers = new ArrayList<>(started);
+        }
+        gens.forEach(Process::destroyForcibly);
+        servers.forEach(ServerProcess::kill);
+        LabBuild.deleteTree(temp);
     }
 
     private static String compileC(Path source, Path binary) throws IOException, InterruptedException {
