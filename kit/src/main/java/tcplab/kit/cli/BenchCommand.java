@@ -151,7 +151,7 @@ final class BenchCommand extends Command {
                 continue;
             }
             List<String> command = new ArrayList<>(serverPin);
-            command.addAll(List.of(java, "-Xss512k", "-cp", classes + File.pathSeparator + ws.kitClassPath(),
+            command.addAll(List.of(java, "-cp", classes + File.pathSeparator + ws.kitClassPath(),
                     s.mainClass(), "127.0.0.1", "0"));
             candidates.add(new Candidate(name, command, true, null));
         }
