@@ -25,7 +25,9 @@ import org.HdrHistogram.Histogram;
  * frame's write to its reply's last byte goes into an HdrHistogram.
  *
  * <p>It runs as its own JVM (so that it can be pinned to its own core, and has the JIT the CLI's own JVM turns
- * down), started by {@code BenchCommand}; its one result line on stdout is {@link Result#line()}.
+ * down), started by {@code BenchCommand}. On stdout it says {@code measuring} and {@code measured} as the measured
+ * time begins and ends (so that the server's CPU time can be read over the same time), then its result line,
+ * {@link Result#line()}.
  *
  * <ul>
  *   <li>{@code load}: each connection keeps {@code depth} frames in flight (1: ping-pong, a frame, its reply, the
@@ -108,8 +110,12 @@ public final class LoadGenerator {
     private long late;
     private String firstError;
     private boolean recording;
+    /** Where the generator says "measuring" and "measured", as the measured time begins and ends. */
+    private final PrintStream progress;
 
-    private LoadGenerator() {}
+    private LoadGenerator(PrintStream progress) {
+        this.progress = progress;
+    }
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out, System.err));
@@ -134,7 +140,7 @@ public final class LoadGenerator {
         for (String s : args[7].split(",")) {
             sources.add(InetAddress.getByName(s));
         }
-        var generator = new LoadGenerator();
+        var generator = new LoadGenerator(out);
         Result result = args[0].equals("load")
                 ? generator.load(target, connections, depth, warmup, measure, sources)
                 : generator.hold(target, connections, warmup, measure, sources);
@@ -143,28 +149,82 @@ public final class LoadGenerator {
         return 0;
     }
 
-    /** Connects {@code n} channels one after the other (a server's short backlog is never flooded). */
+    /** Connections being made at once: enough to hide a crowded server's slow accepts, few enough not to flood it. */
+    private static final int CONNECTING_AT_ONCE = 64;
+
+    /**
+     * Connects {@code n} channels, up to {@link #CONNECTING_AT_ONCE} at a time (a server with a short backlog drops
+     * the SYNs beyond it, and they are sent again a second later), each within 30 s; returns those connected, in
+     * the order of their ids, registered for reading.
+     */
     private List<Conn> connect(Selector selector, InetSocketAddress target, int n, int depth,
-            List<InetAddress> sources) {
-        List<Conn> conns = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            SocketChannel channel = null;
-            try {
-                channel = SocketChannel.open();
-                channel.bind(new InetSocketAddress(sources.get(i % sources.size()), 0));
-                channel.socket().connect(target, 10_000);
-                channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
-                channel.configureBlocking(false);
-                var conn = new Conn(i, channel, depth);
-                channel.register(selector, SelectionKey.OP_READ, conn);
-                conns.add(conn);
-            } catch (IOException e) {
-                error("connection " + i + " of " + n + " could not connect: " + e.getMessage());
+            List<InetAddress> sources) throws IOException {
+        Conn[] made = new Conn[n];
+        int next = 0;
+        int pending = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Selector connecting = Selector.open()) {
+            while ((next < n || pending > 0) && System.nanoTime() < deadline) {
+                while (next < n && pending < CONNECTING_AT_ONCE) {
+                    int i = next++;
+                    SocketChannel channel = null;
+                    try {
+                        channel = SocketChannel.open();
+                        channel.configureBlocking(false);
+                        channel.bind(new InetSocketAddress(sources.get(i % sources.size()), 0));
+                        if (channel.connect(target)) {
+                            made[i] = connected(selector, channel, i, depth);
+                        } else {
+                            channel.register(connecting, SelectionKey.OP_CONNECT, i);
+                            pending++;
+                        }
+                    } catch (IOException e) {
+                        error("connection " + i + " of " + n + " could not connect: " + e.getMessage());
+                        lost++;
+                        closeQuietly(channel);
+                    }
+                }
+                connecting.select(100);
+                for (SelectionKey key : connecting.selectedKeys()) {
+                    int i = (Integer) key.attachment();
+                    SocketChannel channel = (SocketChannel) key.channel();
+                    key.cancel();
+                    pending--;
+                    try {
+                        channel.finishConnect();
+                        made[i] = connected(selector, channel, i, depth);
+                    } catch (IOException e) {
+                        error("connection " + i + " of " + n + " could not connect: " + e.getMessage());
+                        lost++;
+                        closeQuietly(channel);
+                    }
+                }
+                connecting.selectedKeys().clear();
+            }
+            connecting.selectNow();                       // the cancelled keys leave the key set
+            for (SelectionKey key : connecting.keys()) {
+                if (!key.isValid()) {
+                    continue;
+                }
+                error("connection " + key.attachment() + " of " + n + " could not connect within 30 s");
                 lost++;
-                closeQuietly(channel);
+                closeQuietly((SocketChannel) key.channel());
+            }
+        }
+        List<Conn> conns = new ArrayList<>(n);
+        for (Conn c : made) {
+            if (c != null) {
+                conns.add(c);
             }
         }
         return conns;
+    }
+
+    private Conn connected(Selector selector, SocketChannel channel, int id, int depth) throws IOException {
+        channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+        var conn = new Conn(id, channel, depth);
+        channel.register(selector, SelectionKey.OP_READ, conn);
+        return conn;
     }
 
     private Result load(InetSocketAddress target, int n, int depth, long warmupMs, long measureMs,
@@ -208,6 +268,8 @@ public final class LoadGenerator {
                 keys.clear();
             }
             double seconds = (System.nanoTime() - measureFrom) / 1e9;
+            progress.println("measured");
+            progress.flush();
             double cpu = (cpuTime() - cpuFrom) / 1e9 / seconds;
             int connected = conns.size();
             for (Conn c : conns) {
@@ -266,6 +328,8 @@ public final class LoadGenerator {
                 }
             }
             double seconds = (System.nanoTime() - measureFrom) / 1e9;
+            progress.println("measured");
+            progress.flush();
             double cpu = (cpuTime() - cpuFrom) / 1e9 / seconds;
             // The last beats' replies: up to 5 s more for them, then whatever is still missing is lost.
             long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -292,6 +356,8 @@ public final class LoadGenerator {
     }
 
     private void startRecording() {
+        progress.println("measuring");
+        progress.flush();
         recording = true;
         histogram.reset();
         roundTrips = 0;

@@ -32,9 +32,11 @@ import tcplab.kit.grade.LabBuild;
  * median throughput. Not a test: nothing here judges speed; a wrong reply or a lost connection fails the run.
  */
 @CommandLine.Command(name = "bench", description = {
-        "Measure lab NN's server under load (round trips/s, latency percentiles), beside the reference (--reference)",
-        "and the lesson's C servers (--c). Labs: 06 (thread per connection), 08 (one thread, Selector, epoll).",
-        "Protocol: the 128-byte frames of lessons 03-06, every reply checked byte for byte."})
+        "Measure lab NN's server under load (round trips/s, latency), beside the reference and C.",
+        "--reference adds the reference solution, --c the lesson's C servers (compiled with cc -O2). Labs: 06 (a",
+        "thread per connection), 08 (one thread: Selector, epoll). The protocol: lessons 03-06's 128-byte frames,",
+        "every reply checked byte for byte. Not a test: the exit code is 1 only for wrong replies or lost",
+        "connections."})
 final class BenchCommand extends Command {
 
     @CommandLine.Parameters(index = "0", paramLabel = "NN", description = "the lab: 06 or 08")
@@ -46,7 +48,7 @@ final class BenchCommand extends Command {
     @CommandLine.Option(names = "--c", description = "also measure the lesson's C servers (compiled with cc -O2)")
     boolean c;
 
-    @CommandLine.Option(names = "--connections", split = ",", paramLabel = "N[,N…]",
+    @CommandLine.Option(names = "--connections", split = ",", paramLabel = "N",
             description = "connection counts to measure (default: 100,1000)")
     List<Integer> connections = List.of(100, 1000);
 
@@ -69,7 +71,11 @@ final class BenchCommand extends Command {
             + "one frame a second for --seconds (at least 10 s), on the first Java server")
     int hold;
 
-    @CommandLine.Option(names = "--only", split = ",", paramLabel = "NAME[,NAME…]",
+    @CommandLine.Option(names = "--no-pin", description = "do not pin the servers and the generator to cores (on a "
+            + "machine that other programs keep busy, pinning leaves each process one crowded core)")
+    boolean noPin;
+
+    @CommandLine.Option(names = "--only", split = ",", paramLabel = "NAME",
             description = "measure only the servers with these names (as the table shows them)")
     List<String> only = List.of();
 
@@ -122,7 +128,7 @@ final class BenchCommand extends Command {
         boolean failed = false;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         int jdk = Runtime.version().feature();
-        boolean pinned = onPath("taskset") && Runtime.getRuntime().availableProcessors() >= 2;
+        boolean pinned = !noPin && onPath("taskset") && Runtime.getRuntime().availableProcessors() >= 2;
         List<String> serverPin = pinned ? List.of("taskset", "-c", "0") : List.of();
         List<String> generatorPin = pinned ? List.of("taskset", "-c", "1") : List.of();
         String threads = jdk >= 21 ? "virtual threads" : "platform threads";
@@ -185,7 +191,8 @@ final class BenchCommand extends Command {
 
         out.printf("bench %s: %s, %s%n", id, "JDK " + Runtime.version() + " (" + threads + " for lab 06's server)",
                 pinned ? "servers pinned to core 0, the generator to core 1 (taskset)"
-                        : "NOT pinned (" + (onPath("taskset") ? "one core only" : "no taskset here") + ")");
+                        : "NOT pinned (" + (noPin ? "--no-pin" : onPath("taskset") ? "one core only" : "no taskset here")
+                        + ")");
         String load = loadAverage();
         if (load != null) {
             out.printf(Locale.ROOT, "  load average %s on %d cores%s%n", load, Runtime.getRuntime().availableProcessors(),
@@ -229,14 +236,11 @@ final class BenchCommand extends Command {
                 for (var e : servers.entrySet()) {
                     String name = e.getKey().substring(0, e.getKey().indexOf('\u0000'));
                     int port = Integer.parseInt(e.getKey().substring(e.getKey().indexOf('\u0000') + 1));
-                    ServerProcess server = e.getValue();
-                    double cpuBefore = server.cpuSeconds();
-                    long wall = System.nanoTime();
-                    Result res = generate(java, generatorPin, "load", port, n, pipeline, warmup * 1000L,
-                            seconds * 1000L, "127.0.0.1");
-                    double serverCpu = (server.cpuSeconds() - cpuBefore) / ((System.nanoTime() - wall) / 1e9);
+                    Measured m = generate(java, generatorPin, "load", port, n, pipeline, warmup * 1000L,
+                            seconds * 1000L, "127.0.0.1", e.getValue());
+                    Result res = m.result();
                     results.computeIfAbsent(name, x -> new LinkedHashMap<>()).computeIfAbsent(n, x -> new ArrayList<>())
-                            .add(new Measured(res, serverCpu));
+                            .add(m);
                     err.printf(Locale.ROOT, "  run %d/%d, %d connections, %s: %s round trips/s, %d errors%n", r, runs,
                             n, name, thousands(res.perSecond()), res.errors());
                 }
@@ -304,7 +308,9 @@ final class BenchCommand extends Command {
             out.printf(Locale.ROOT, "throughput ratio C/Java: %.2f%n", x);
         }
         if (hold > 0) {
-            failed |= !hold(plan, candidates, java, generatorPin);
+            List<String> ran = servers.keySet().stream().map(k -> k.substring(0, k.indexOf('\u0000'))).toList();
+            failed |= !hold(plan, candidates.stream().filter(k -> ran.contains(k.name())).toList(), java,
+                    generatorPin);
         }
         return failed ? 1 : 0;
     }
@@ -353,7 +359,7 @@ final class BenchCommand extends Command {
             return false;
         }
         Result r = generate(java, generatorPin, "hold", port, hold, 1, 1000L, holdSeconds * 1000L,
-                String.join(",", sources));
+                String.join(",", sources), server).result();
         long peakKb = server.memoryKb("VmHWM");
         int held = r.connected() - r.lost();
         out.printf(Locale.ROOT, "hold: %s, %d connections from %s, one frame a second each for %d s: %d held, %d "
@@ -368,8 +374,12 @@ final class BenchCommand extends Command {
         return held == hold && r.errors() == 0;
     }
 
-    private Result generate(String java, List<String> pin, String mode, int port, int n, int depth, long warmupMs,
-            long measureMs, String sources) throws IOException, InterruptedException {
+    /**
+     * Runs the load generator against {@code server} on {@code port}; the server's CPU share is read from /proc
+     * when the generator says the measured time begins and when it ends.
+     */
+    private Measured generate(String java, List<String> pin, String mode, int port, int n, int depth, long warmupMs,
+            long measureMs, String sources, ServerProcess server) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(pin);
         command.addAll(List.of(java, "-XX:+UseSerialGC", "-Xmx1g", "-cp", ws.kitClassPath(),
                 LoadGenerator.class.getName(), mode, "127.0.0.1", String.valueOf(port), String.valueOf(n),
@@ -387,16 +397,27 @@ final class BenchCommand extends Command {
         }
         p.getOutputStream().close();
         var output = new StringBuilder();
+        double[] cpu = new double[4];     // server CPU s and wall s at "measuring", then at "measured"
         Thread reader = new Thread(() -> {
-            try {
-                output.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.equals("measuring") || line.equals("measured")) {
+                        int at = line.equals("measuring") ? 0 : 2;
+                        cpu[at] = server.cpuSeconds();
+                        cpu[at + 1] = System.nanoTime() / 1e9;
+                    } else {
+                        output.append(line).append('\n');
+                    }
+                }
             } catch (IOException ignored) {
                 // killed: what was read is reported
             }
         }, "bench-generator");
         reader.setDaemon(true);
         reader.start();
-        long limit = warmupMs + measureMs + 60_000 + 20L * n;
+        long limit = warmupMs + measureMs + 120_000 + 50L * n;
         if (!p.waitFor(limit, TimeUnit.MILLISECONDS)) {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -404,10 +425,12 @@ final class BenchCommand extends Command {
         String line = output.toString().lines().filter(l -> l.startsWith("result ")).findFirst().orElse(null);
         if (line == null) {
             String why = output.toString().strip();
-            return new Result(n, 0, 0, measureMs / 1000.0, 1, n, 0, 0, 0, 0, 0, 0,
-                    "the load generator failed: " + (why.isEmpty() ? "no output" : why.lines().findFirst().get()));
+            return new Measured(new Result(n, 0, 0, measureMs / 1000.0, 1, n, 0, 0, 0, 0, 0, 0,
+                    "the load generator failed: " + (why.isEmpty() ? "no output within " + limit / 1000 + " s"
+                            : why.lines().findFirst().get())), 0);
         }
-        return Result.parse(line);
+        double serverCpu = cpu[3] > cpu[1] ? (cpu[2] - cpu[0]) / (cpu[3] - cpu[1]) : 0;
+        return new Measured(Result.parse(line), serverCpu);
     }
 
     private static String firstError(List<Measured> runs) {
