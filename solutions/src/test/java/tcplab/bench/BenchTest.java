@@ -64,9 +64,11 @@ class BenchTest {
             serving.start();
             var out = new ByteArrayOutputStream();
             int exit = LoadGenerator.run(new String[] {"load", "127.0.0.1", String.valueOf(server.getLocalPort()),
-                "2", "1", "0", "500", "127.0.0.1"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+                "2", "1", "0", "500", "127.0.0.1"}, InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
             assertEquals(0, exit);
-            LoadGenerator.Result result = LoadGenerator.Result.parse(out.toString(StandardCharsets.UTF_8).strip());
+            String line = out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("result "))
+                    .findFirst().orElseThrow();
+            LoadGenerator.Result result = LoadGenerator.Result.parse(line);
             assertEquals(2, result.connected(), result.line());
             assertEquals(0, result.roundTrips(), "a wrong reply is not a round trip: " + result.line());
             assertTrue(result.errors() > 0, result.line());

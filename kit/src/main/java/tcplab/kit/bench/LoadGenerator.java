@@ -26,8 +26,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>It runs as its own JVM (so that it can be pinned to its own core, and has the JIT the CLI's own JVM turns
  * down), started by {@code BenchCommand}. On stdout it says {@code measuring} and {@code measured} as the measured
- * time begins and ends (so that the server's CPU time can be read over the same time), then its result line,
- * {@link Result#line()}.
+ * time begins and ends (so that the server's CPU time can be read over the same time; after {@code measured} it
+ * waits for a line on stdin before it closes anything), then its result line, {@link Result#line()}.
  *
  * <ul>
  *   <li>{@code load}: each connection keeps {@code depth} frames in flight (1: ping-pong, a frame, its reply, the
@@ -112,13 +112,16 @@ public final class LoadGenerator {
     private boolean recording;
     /** Where the generator says "measuring" and "measured", as the measured time begins and ends. */
     private final PrintStream progress;
+    /** After "measured", the generator waits for a line (or the end) here before it closes its connections. */
+    private final java.io.InputStream go;
 
-    private LoadGenerator(PrintStream progress) {
+    private LoadGenerator(java.io.InputStream go, PrintStream progress) {
+        this.go = go;
         this.progress = progress;
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.in, System.out, System.err));
     }
 
     /**
@@ -126,7 +129,8 @@ public final class LoadGenerator {
      * {@code hold HOST PORT CONNECTIONS 1 WARMUP_MS MEASURE_MS SOURCES}; SOURCES is a comma-separated list of local
      * addresses to connect from, in turn (several loopback addresses: ephemeral ports are not the limit).
      */
-    public static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+    public static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err)
+            throws IOException {
         if (args.length != 8 || !(args[0].equals("load") || args[0].equals("hold"))) {
             err.println("Usage: LoadGenerator load|hold HOST PORT CONNECTIONS DEPTH WARMUP_MS MEASURE_MS SOURCES");
             return 2;
@@ -140,7 +144,7 @@ public final class LoadGenerator {
         for (String s : args[7].split(",")) {
             sources.add(InetAddress.getByName(s));
         }
-        var generator = new LoadGenerator(out);
+        var generator = new LoadGenerator(in, out);
         Result result = args[0].equals("load")
                 ? generator.load(target, connections, depth, warmup, measure, sources)
                 : generator.hold(target, connections, warmup, measure, sources);
@@ -270,6 +274,7 @@ public final class LoadGenerator {
             double seconds = (System.nanoTime() - measureFrom) / 1e9;
             progress.println("measured");
             progress.flush();
+            go.read();                    // the bench reads the server's CPU time while every connection is open
             double cpu = (cpuTime() - cpuFrom) / 1e9 / seconds;
             int connected = conns.size();
             for (Conn c : conns) {
@@ -330,6 +335,7 @@ public final class LoadGenerator {
             double seconds = (System.nanoTime() - measureFrom) / 1e9;
             progress.println("measured");
             progress.flush();
+            go.read();                    // the bench reads the server's CPU time while every connection is open
             double cpu = (cpuTime() - cpuFrom) / 1e9 / seconds;
             // The last beats' replies: up to 5 s more for them, then whatever is still missing is lost.
             long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

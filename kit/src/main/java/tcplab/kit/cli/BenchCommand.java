@@ -395,7 +395,6 @@ final class BenchCommand extends Command {
             p = builder.start();
             generators.add(p);
         }
-        p.getOutputStream().close();
         var output = new StringBuilder();
         double[] cpu = new double[4];     // server CPU s and wall s at "measuring", then at "measured"
         Thread reader = new Thread(() -> {
@@ -407,6 +406,9 @@ final class BenchCommand extends Command {
                         int at = line.equals("measuring") ? 0 : 2;
                         cpu[at] = server.cpuSeconds();
                         cpu[at + 1] = System.nanoTime() / 1e9;
+                        if (at == 2) {
+                            p.getOutputStream().close();   // read: the generator may close its connections
+                        }
                     } else {
                         output.append(line).append('\n');
                     }
@@ -422,6 +424,11 @@ final class BenchCommand extends Command {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
         reader.join(5_000);
+        try {
+            p.getOutputStream().close();
+        } catch (IOException ignored) {
+            // closed already
+        }
         String line = output.toString().lines().filter(l -> l.startsWith("result ")).findFirst().orElse(null);
         if (line == null) {
             String why = output.toString().strip();
