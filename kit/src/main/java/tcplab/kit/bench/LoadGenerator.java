@@ -43,7 +43,12 @@ public final class LoadGenerator {
     public static final int FRAME = 128;
     private static final byte[] SUFFIX = " *_*".getBytes(StandardCharsets.US_ASCII);
 
-    /** What one run measured. Latencies in microseconds; {@code cpu} is the generator's share of one core. */
+    /**
+     * What one run measured. {@code connected} of {@code wanted} connections were made (each one not made is an
+     * error); {@code lost} of those broke or were closed by the server before the end; {@code late} counts the
+     * beats of {@code hold} skipped because the previous reply was over a second late. Latencies in microseconds;
+     * {@code cpu} is the generator's share of one core.
+     */
     public record Result(int wanted, int connected, long roundTrips, double seconds, long errors, int lost, long late,
             double p50, double p99, double p999, double max, double cpu, String firstError) {
 
@@ -158,7 +163,7 @@ public final class LoadGenerator {
 
     /**
      * Connects {@code n} channels, up to {@link #CONNECTING_AT_ONCE} at a time (a server with a short backlog drops
-     * the SYNs beyond it, and they are sent again a second later), each within 30 s; returns those connected, in
+     * the SYNs beyond it, and they are sent again a second later), all within 60 s; returns those connected, in
      * the order of their ids, registered for reading.
      */
     private List<Conn> connect(Selector selector, InetSocketAddress target, int n, int depth,
@@ -166,7 +171,7 @@ public final class LoadGenerator {
         Conn[] made = new Conn[n];
         int next = 0;
         int pending = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Selector connecting = Selector.open()) {
             while ((next < n || pending > 0) && System.nanoTime() < deadline) {
                 while (next < n && pending < CONNECTING_AT_ONCE) {
@@ -184,7 +189,6 @@ public final class LoadGenerator {
                         }
                     } catch (IOException e) {
                         error("connection " + i + " of " + n + " could not connect: " + e.getMessage());
-                        lost++;
                         closeQuietly(channel);
                     }
                 }
@@ -199,7 +203,6 @@ public final class LoadGenerator {
                         made[i] = connected(selector, channel, i, depth);
                     } catch (IOException e) {
                         error("connection " + i + " of " + n + " could not connect: " + e.getMessage());
-                        lost++;
                         closeQuietly(channel);
                     }
                 }
@@ -210,9 +213,12 @@ public final class LoadGenerator {
                 if (!key.isValid()) {
                     continue;
                 }
-                error("connection " + key.attachment() + " of " + n + " could not connect within 30 s");
-                lost++;
+                error("connection " + key.attachment() + " of " + n + " could not connect within 60 s");
                 closeQuietly((SocketChannel) key.channel());
+            }
+            if (next < n) {
+                error((n - next) + " of " + n + " connections not even tried within 60 s");
+                errors += n - next - 1;
             }
         }
         List<Conn> conns = new ArrayList<>(n);

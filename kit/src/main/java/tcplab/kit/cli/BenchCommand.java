@@ -432,7 +432,7 @@ final class BenchCommand extends Command {
         String line = output.toString().lines().filter(l -> l.startsWith("result ")).findFirst().orElse(null);
         if (line == null) {
             String why = output.toString().strip();
-            return new Measured(new Result(n, 0, 0, measureMs / 1000.0, 1, n, 0, 0, 0, 0, 0, 0,
+            return new Measured(new Result(n, 0, 0, measureMs / 1000.0, 1, 0, 0, 0, 0, 0, 0, 0,
                     "the load generator failed: " + (why.isEmpty() ? "no output within " + limit / 1000 + " s"
                             : why.lines().findFirst().get())), 0);
         }
