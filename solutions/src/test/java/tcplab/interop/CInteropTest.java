@@ -37,7 +37,9 @@ import tcplab.lab04.Server;
  * running them against each other. The C client ({@code lessons/03-client/client.c}) and the C server
  * ({@code lessons/04-server/server.c}) are compiled with {@code cc}, warning-free, into {@code target/c-interop};
  * the Java side runs in-process through the programs' {@code run} methods. Lesson 06's concurrent C servers
- * ({@code fork_server.c}, {@code thread_server.c}) are compiled the same way and must serve two clients at once.
+ * ({@code fork_server.c}, {@code thread_server.c}) and lesson 08's one-thread {@code epoll_server.c} are compiled
+ * the same way and must serve two clients at once; the epoll server must also answer every frame as Lab 06's
+ * reference does and survive a thousand connections at once.
  *
  * <p>Skipped as a whole where there is no C compiler; the parts that need lesson 03's client are skipped while
  * that lesson is not in the tree. The Java client is found by name ({@code tcplab.lab03.Client}), so this class
@@ -54,6 +56,9 @@ class CInteropTest {
     private static Path cClient; // null while lesson 03's client.c is not in the tree
     /** Lesson 06's concurrent C servers, a process and a thread per client; empty while lesson 06 is not here. */
     private static final List<Path> cConcurrentServers = new ArrayList<>();
+
+    /** Lesson 08's one-thread C server (epoll: Linux only); null while lesson 08 is not here. */
+    private static Path cEpollServer;
 
     private final List<Process> processes = new ArrayList<>();
     private final Map<Process, String> outputs = new HashMap<>();
@@ -73,6 +78,11 @@ class CInteropTest {
             cConcurrentServers.add(cc(fork, "fork_server"));
             cConcurrentServers.add(cc(root.resolve("lessons/06-concurrency/thread_server.c"), "thread_server",
                     "-pthread"));
+        }
+        Path epoll = root.resolve("lessons/08-selector/epoll_server.c");
+        if (Files.exists(epoll) && System.getProperty("os.name").startsWith("Linux")) {
+            cEpollServer = cc(epoll, "epoll_server");
+            cConcurrentServers.add(cEpollServer);
         }
     }
 
@@ -175,6 +185,34 @@ class CInteropTest {
             }
             server.destroy();
         }
+    }
+
+    /** Lesson 08: the epoll server answers as Lab 06's reference, for a thousand clients at once, on one thread. */
+    @Test
+    @Timeout(120)
+    void the_lesson_08_epoll_server_answers_like_lab_06_and_serves_a_thousand_connections() throws Exception {
+        Assumptions.assumeTrue(cEpollServer != null, "lessons/08-selector is not in this tree, or this is not Linux");
+        var frames = FrameLoad.trickyFrames(true);
+        byte[] expected;
+        try (var reference = tcplab.lab06.FrameServer.start("127.0.0.1", 0, LIMIT, System.err)) {
+            expected = FrameLoad.ask(reference.port(), frames);
+        }
+        Process server = start("", cEpollServer.toString(), "127.0.0.1", "0");
+        int port = awaitPort(() -> read(stdoutOf(server)), "epoll_server");
+        byte[] got = FrameLoad.ask(port, frames);
+        for (int i = 0; i < frames.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    java.util.Arrays.copyOfRange(expected, i * 128, i * 128 + 128),
+                    java.util.Arrays.copyOfRange(got, i * 128, i * 128 + 128), "reply to test frame " + (i + 1));
+        }
+        byte[] frame = frames.get(2);
+        byte[] reply = java.util.Arrays.copyOfRange(expected, 2 * 128, 3 * 128);
+        FrameLoad.manyAtOnce(port, 1000, frame, reply);
+        FrameLoad.pipelined(port, 20_000, frame, reply);
+        assertTrue(server.isAlive(), "epoll_server still runs: " + read(stderrOf(server)));
+        String status = Files.readString(Path.of("/proc", String.valueOf(server.pid()), "status"));
+        assertTrue(status.contains("\nThreads:\t1\n"), "epoll_server runs on one thread: " + status);
+        server.destroy();
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import picocli.CommandLine.ScopeType;
                 "For one command: ./tcplab help COMMAND (or ./tcplab COMMAND --help)."},
         subcommands = {StatusCommand.class, CheckCommand.class, WatchCommand.class, HintCommand.class,
                 SolutionCommand.class, ResetCommand.class, ReadCommand.class, JShellCommand.class, RunCommand.class,
+                BenchCommand.class,
                 DocsCommand.class, MistakesCommand.class, CompletionCommand.class, HelpCommand.class})
 final class TcpLab extends tcplab.kit.cli.Command {
 

@@ -247,9 +247,10 @@ public final class TerminalText {
                     String cell = all.get(i).get(c);
                     line.append(cell).append(" ".repeat(widths[c] - width(cell) + 3));
                 }
-                out.append(line.toString().stripTrailing()).append('\n');
-                if (i == 0 && !header.isEmpty()) {
-                    out.append(indent).append("-".repeat(Math.min(WIDTH, total - indent.length()))).append('\n');
+                String text = line.toString().stripTrailing();
+                out.append(text).append('\n');
+                if (i == 0 && !header.isEmpty()) {   // the heading underlined as wide as it is, like a title
+                    out.append(indent).append("-".repeat(width(text) - width(indent))).append('\n');
                 }
             }
         } else {

@@ -52,7 +52,7 @@ class MainTest {
         assertEquals(0, run("help"));
         String help = out.toString(StandardCharsets.UTF_8);
         for (String command : List.of("status", "check", "watch", "hint", "solution", "reset", "read", "jshell",
-                "run", "docs", "mistakes", "completion")) {
+                "run", "bench", "docs", "mistakes", "completion")) {
             assertTrue(help.contains("\n  " + command + " "), command + " missing from:\n" + help);
         }
         out.reset();
