@@ -54,6 +54,8 @@ class CInteropTest {
     private static Path cClient; // null while lesson 03's client.c is not in the tree
     /** Lesson 06's concurrent C servers, a process and a thread per client; empty while lesson 06 is not here. */
     private static final List<Path> cConcurrentServers = new ArrayList<>();
+    /** Lesson 07's length-prefixed C client of the key-value store; null while lesson 07 is not here. */
+    private static Path cStoreClient;
 
     private final List<Process> processes = new ArrayList<>();
     private final Map<Process, String> outputs = new HashMap<>();
@@ -74,6 +76,8 @@ class CInteropTest {
             cConcurrentServers.add(cc(root.resolve("lessons/06-concurrency/thread_server.c"), "thread_server",
                     "-pthread"));
         }
+        Path storeClient = root.resolve("lessons/07-framing/store_client.c");
+        cStoreClient = Files.exists(storeClient) ? cc(storeClient, "store_client") : null;
     }
 
     @AfterEach
@@ -174,6 +178,29 @@ class CInteropTest {
                 assertEquals(-1, talker.getInputStream().read(), exe.getFileName() + " closes after the client");
             }
             server.destroy();
+        }
+    }
+
+    /**
+     * Lesson 07: the C client (htonl / ntohl, a 4-byte big-endian length) and the Java reference store server
+     * ({@code Messages}) frame messages the same way, Chinese included.
+     */
+    @Test
+    void the_lesson_07_C_client_talks_to_the_Java_store_server() throws Exception {
+        Assumptions.assumeTrue(cStoreClient != null, "lessons/07-framing is not in this tree");
+        try (var server = tcplab.lab07.StoreServer.start("127.0.0.1", 0, LIMIT,
+                new PrintStream(OutputStream.nullOutputStream()))) {
+            String port = String.valueOf(server.port());
+            String[][] requests = {{"PUT", "键", "值", "and", "more"}, {"GET", "键"}, {"DEL", "键"}, {"GET", "键"},
+                {"get", "x"}};
+            String[] replies = {"OK", "VALUE 值 and more", "OK", "NOT_FOUND", "ERROR "};
+            for (int i = 0; i < requests.length; i++) {
+                var command = new ArrayList<>(List.of(cStoreClient.toString(), "127.0.0.1", port));
+                command.addAll(List.of(requests[i]));
+                Finished c = finish(start("", command.toArray(String[]::new)));
+                assertEquals(0, c.exit, "C store client " + List.of(requests[i]) + ": " + c);
+                assertTrue(c.out.startsWith(replies[i]), "C store client " + List.of(requests[i]) + ": " + c);
+            }
         }
     }
 
