@@ -56,6 +56,8 @@ class CInteropTest {
     private static Path cClient; // null while lesson 03's client.c is not in the tree
     /** Lesson 06's concurrent C servers, a process and a thread per client; empty while lesson 06 is not here. */
     private static final List<Path> cConcurrentServers = new ArrayList<>();
+    /** Lesson 07's length-prefixed C client of the key-value store; null while lesson 07 is not here. */
+    private static Path cStoreClient;
 
     /** Lesson 08's one-thread C server (epoll: Linux only); null while lesson 08 is not here. */
     private static Path cEpollServer;
@@ -84,6 +86,8 @@ class CInteropTest {
             cEpollServer = cc(epoll, "epoll_server");
             cConcurrentServers.add(cEpollServer);
         }
+        Path storeClient = root.resolve("lessons/07-framing/store_client.c");
+        cStoreClient = Files.exists(storeClient) ? cc(storeClient, "store_client") : null;
     }
 
     @AfterEach
@@ -213,6 +217,29 @@ class CInteropTest {
         String status = Files.readString(Path.of("/proc", String.valueOf(server.pid()), "status"));
         assertTrue(status.contains("\nThreads:\t1\n"), "epoll_server runs on one thread: " + status);
         server.destroy();
+    }
+
+    /**
+     * Lesson 07: the C client (htonl / ntohl, a 4-byte big-endian length) and the Java reference store server
+     * ({@code Messages}) frame messages the same way, Chinese included.
+     */
+    @Test
+    void the_lesson_07_C_client_talks_to_the_Java_store_server() throws Exception {
+        Assumptions.assumeTrue(cStoreClient != null, "lessons/07-framing is not in this tree");
+        try (var server = tcplab.lab07.StoreServer.start("127.0.0.1", 0, LIMIT,
+                new PrintStream(OutputStream.nullOutputStream()))) {
+            String port = String.valueOf(server.port());
+            String[][] requests = {{"PUT", "键", "值", "and", "more"}, {"GET", "键"}, {"DEL", "键"}, {"GET", "键"},
+                {"get", "x"}};
+            String[] replies = {"OK", "VALUE 值 and more", "OK", "NOT_FOUND", "ERROR "};
+            for (int i = 0; i < requests.length; i++) {
+                var command = new ArrayList<>(List.of(cStoreClient.toString(), "127.0.0.1", port));
+                command.addAll(List.of(requests[i]));
+                Finished c = finish(start("", command.toArray(String[]::new)));
+                assertEquals(0, c.exit, "C store client " + List.of(requests[i]) + ": " + c);
+                assertTrue(c.out.startsWith(replies[i]), "C store client " + List.of(requests[i]) + ": " + c);
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
