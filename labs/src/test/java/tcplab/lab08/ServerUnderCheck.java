@@ -1,15 +1,12 @@
 package tcplab.lab08;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import tcplab.kit.CheckFailed;
 import tcplab.kit.LabCode;
+import tcplab.kit.ServerLog;
 
 /**
  * The learner's {@link ChatServer} as the checks hold it (Lab 06's harness, cut to what Lab 08 needs): every call
@@ -21,10 +18,10 @@ final class ServerUnderCheck implements AutoCloseable {
     static final Duration CALL = Duration.ofSeconds(2);
 
     private final ChatServer server;
-    private final Log log;
+    private final ServerLog log;
     private final Set<Thread> threadsBefore;
 
-    private ServerUnderCheck(ChatServer server, Log log, Set<Thread> threadsBefore) {
+    private ServerUnderCheck(ChatServer server, ServerLog log, Set<Thread> threadsBefore) {
         this.server = server;
         this.log = log;
         this.threadsBefore = threadsBefore;
@@ -53,8 +50,8 @@ final class ServerUnderCheck implements AutoCloseable {
 
     private static ServerUnderCheck start(boolean holdTheLog, boolean fromAPlainThread) {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
-        var log = new Log(holdTheLog);
-        var stream = new PrintStream(log, true, StandardCharsets.UTF_8);
+        var log = new ServerLog(holdTheLog);
+        var stream = log.printStream();
         String doing = "started your server with ChatServer.start(\"" + HOST + "\", 0, log)";
         ChatServer server = LabCode.call(doing, CALL, () -> {
             if (!fromAPlainThread) {
@@ -167,16 +164,11 @@ final class ServerUnderCheck implements AutoCloseable {
 
     /** Waits up to {@code limit} until the server's thread is held in its first log line. */
     boolean awaitHeldInLog(Duration limit) {
-        try {
-            return log.held.await(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return log.awaitHeld(limit);
     }
 
     void releaseLog() {
-        log.release.countDown();
+        log.release();
     }
 
     /** Waits up to {@code limit} until the log holds a line containing {@code part}; the log's lines then. */
@@ -203,7 +195,7 @@ final class ServerUnderCheck implements AutoCloseable {
     @Override
     public void close() {
         log.checkIsOver();
-        releaseLog();
+        log.release();
         Thread closing = new Thread(() -> {
             try {
                 server.close();
@@ -217,56 +209,6 @@ final class ServerUnderCheck implements AutoCloseable {
             closing.join(CALL.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The server's log: the first 64 KiB only; once the check is over, a server that logs in a loop gets thrown at. */
-    private static final class Log extends OutputStream {
-        private static final int KEEP = 64 * 1024;
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private long total;
-        private boolean over;
-        private final boolean hold;
-        final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-
-        Log(boolean hold) {
-            this.hold = hold;
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            boolean wholeLine;
-            synchronized (this) {
-                total += len;
-                if (over && total > KEEP) {
-                    throw new IllegalStateException("the check is over and your server still logs in a loop");
-                }
-                kept.write(b, off, Math.max(0, Math.min(len, KEEP - kept.size())));
-                wholeLine = kept.toString(StandardCharsets.UTF_8).contains("\n");
-            }
-            // Held outside the lock, never longer than 10 s: a check that forgets to release cannot hang for good.
-            if (hold && wholeLine && release.getCount() > 0) {
-                held.countDown();
-                try {
-                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        synchronized void checkIsOver() {
-            over = true;
-        }
-
-        synchronized String text() {
-            return kept.toString(StandardCharsets.UTF_8);
         }
     }
 }
