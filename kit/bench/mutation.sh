@@ -29,16 +29,18 @@ timings=()
 for lab in "${labs[@]}"; do
   src="solutions/src/main/java/tcplab/$lab"
   [ -d "$src" ] || { echo "mutation.sh: no reference for $lab ($src)" >&2; exit 2; }
-  # Mutate the lab's own classes (and their nested ones), not the classes the lab gives finished.
-  classes=""
-  for file in "$src"/*.java; do
-    name="$(basename "$file" .java)"
-    [ -e "labs/src/given/java/tcplab/$lab/$name.java" ] && continue
-    classes="${classes:+$classes,}tcplab.$lab.$name*"
+  # Mutate the lab's own classes (and their nested ones), not the classes the lab gives finished. The pom takes
+  # one glob (a comma inside it is no separator), so the lab's package is the glob and the given classes are
+  # excluded; excludedClasses is a list, which Maven splits at commas.
+  given=""
+  for file in labs/src/given/java/tcplab/"$lab"/*.java; do
+    [ -e "$file" ] || continue
+    given="${given:+$given,}tcplab.$lab.$(basename "$file" .java)*"
   done
   start=$(date +%s)
   if ! ./mvnw -q -pl kit,solutions -am test-compile org.pitest:pitest-maven:mutationCoverage \
-      -Dpit.lab="$lab" -Dpit.classes="$classes" > "solutions/target/pit-$lab.log" 2>&1; then
+      -Dpit.lab="$lab" -Dpit.classes="tcplab.$lab.*" ${given:+-DexcludedClasses="$given"} \
+      > "solutions/target/pit-$lab.log" 2>&1; then
     cat "solutions/target/pit-$lab.log" >&2
     echo "mutation.sh: PIT failed for $lab (log above)" >&2
     exit 1

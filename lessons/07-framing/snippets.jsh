@@ -93,8 +93,10 @@ four.putInt(300);                                  // 300 = 0x0000012c
 System.out.println("putInt(300) writes " + HexFormat.ofDelimiter(" ").formatHex(four.array()));
 var bytes = new ByteArrayOutputStream();
 new DataOutputStream(bytes).writeInt(300);
-System.out.println("DataOutputStream.writeInt(300) writes " + HexFormat.ofDelimiter(" ").formatHex(bytes.toByteArray()));
-System.out.println("the same 4 bytes read little-endian: " + ByteBuffer.wrap(four.array()).order(ByteOrder.LITTLE_ENDIAN).getInt()
+System.out.println("DataOutputStream.writeInt(300) writes "
+        + HexFormat.ofDelimiter(" ").formatHex(bytes.toByteArray()));
+System.out.println("the same 4 bytes read little-endian: "
+        + ByteBuffer.wrap(four.array()).order(ByteOrder.LITTLE_ENDIAN).getInt()
         + " = Integer.reverseBytes(300) = " + Integer.reverseBytes(300));
 // end::order[]
 

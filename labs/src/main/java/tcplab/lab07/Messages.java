@@ -28,7 +28,7 @@ public final class Messages {
      */
     public static void write(OutputStream out, byte[] body) throws IOException {
         throw new UnsupportedOperationException(
-                "TODO: refuse a body above MAX; then the length (4 bytes, big-endian) and the body, in one write; flush");
+                "TODO: refuse a body above MAX; the length (4 bytes, big-endian) and the body in one write; flush");
     }
     // end::write[]
 
@@ -40,8 +40,8 @@ public final class Messages {
      * @return the body (empty for a length of 0), or {@code null} if the stream ended cleanly before the first byte
      *     of a length: the peer's polite goodbye between two messages
      * @throws java.io.EOFException if the stream ends inside the 4 bytes of a length or inside a body
-     * @throws java.net.ProtocolException if the length is below 0 or above {@link #MAX}; not a byte past the length has been
-     *     read then (its message says what the length was)
+     * @throws java.net.ProtocolException if the length is below 0 or above {@link #MAX}; not a byte past the length
+     *     has been read then (its message says what the length was)
      */
     public static byte[] read(InputStream in) throws IOException {
         throw new UnsupportedOperationException(

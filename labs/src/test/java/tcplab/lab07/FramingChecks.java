@@ -363,6 +363,27 @@ class FramingChecks {
             exchange(server, client, "DEL colour", "NOT_FOUND");
             exchange(server, client, "GET empty", "VALUE ");
         }
+        // The accept loop's thread must not keep a JVM alive whose main() is done: a daemon, as the constructor
+        // makes it. Started as main() starts it, from a thread that is not a daemon (a new thread inherits that).
+        try (var server = ServerUnderCheck.startFromAPlainThread(PATIENT)) {
+            server.awaitWaitingInAccept(WAIT);
+            var threads = new ArrayList<>(server.threads());
+            Thread serving = server.servingThread();
+            if (serving != null && serving.isAlive() && !threads.contains(serving)) {
+                threads.add(serving);
+            }
+            for (Thread t : threads) {
+                if (!t.isDaemon()) {
+                    throw CheckFailed.when("started your server and looked at the threads that run it")
+                            .expected("daemon threads only: a program whose main() returns without close() must end")
+                            .got("thread \"" + t.getName() + "\" is not a daemon: it would keep the JVM running")
+                            .next("start(): start the thread the constructor made (server.serving.start()); it is "
+                                    + "a daemon already. A new Thread(...) of your own is not, unless you call "
+                                    + "setDaemon(true) before starting it.")
+                            .build();
+                }
+            }
+        }
     }
 
     @Test
@@ -696,6 +717,11 @@ class FramingChecks {
     @DisplayName("close() ends every connection and leaves nothing listening or in CLOSE_WAIT")
     void close_ends_every_connection_and_leaves_nothing_listening_or_in_close_wait() throws Exception {
         Set<Inspector.Descriptor> before = Inspector.descriptors();
+        // A conversation that ends by an exception it does not catch (a NullPointerException on the null that
+        // says goodbye, say) closes its socket all the same; only the thread's death shows it.
+        var uncaught = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e.getClass().getName()));
         try (var server = ServerUnderCheck.start(PATIENT);
              var idle = connect(server.port());
              var halfway = connect(server.port());
@@ -783,11 +809,94 @@ class FramingChecks {
                                 + "Messages.read.")
                         .build();
             }
+            // The threads have ended; an uncaught exception is reported as its thread ends: give it a moment.
+            pollUntil(() -> !uncaught.isEmpty(), Duration.ofMillis(200), Duration.ofMillis(10));
+            if (!uncaught.isEmpty()) {
+                throw CheckFailed.when("let a client leave politely and then called close() on your server")
+                        .expected("every conversation to end normally")
+                        .got("a thread of your server died of an exception it did not catch: " + uncaught.get(0))
+                        .next("converse(): Messages.read returns null when the client has closed: leave the loop "
+                                + "then, before the request is used (while ((request = Messages.read(in)) != "
+                                + "null)).")
+                        .build();
+            }
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
         }
     }
 
     @Test
     @Order(16)
+    @Hint("stop() is given: it closes the listener ONLY, so no new client gets in (\"Connection refused\") and "
+            + "every conversation in progress goes on until its client closes; awaitStopped() (given) says true "
+            + "only once they have all ended. If this fails, converse() ends a conversation that stop() should "
+            + "have left alone, or does not end when its client closes. Lesson 06, \"Stopping a concurrent "
+            + "server\".")
+    @DisplayName("stop() refuses new clients and lets every conversation finish")
+    void stop_refuses_new_clients_and_lets_every_conversation_finish() throws IOException {
+        Duration limit = Duration.ofMillis(300);
+        try (var server = ServerUnderCheck.start(PATIENT);
+             var one = connect(server.port());
+             var two = connect(server.port())) {
+            int port = server.port();
+            exchange(server, one, "PUT one 1", "OK");
+            exchange(server, two, "PUT two 2", "OK");
+            server.awaitWaitingInAccept(WAIT);
+            server.stop();
+            wire.event("the check called stop() on your server");
+            pollUntil(() -> server.threadInAccept().isEmpty()
+                    && (!Inspector.available() || ourListeners(port).isEmpty()));
+            try (var late = new Socket()) {
+                late.connect(new InetSocketAddress(HOST, port), (int) WAIT.toMillis());
+                throw CheckFailed.when("called stop() and then connected to port " + port)
+                        .expected("\"Connection refused\": no listener, no new connection")
+                        .got("the connection was accepted")
+                        .wire(wire)
+                        .next("stop() is given: it closes the ServerSocket; put it back as the stub has it.")
+                        .build();
+            } catch (java.net.ConnectException expected) {
+                wire.event("connect after stop(): " + expected.getMessage());
+            }
+            exchange(server, two, "GET one", "VALUE 1");
+            exchange(server, one, "GET two", "VALUE 2");
+            var early = server.timeAwaitStopped(limit);
+            if (early.stopped()) {
+                throw CheckFailed.when("called stop() while two conversations went on, then awaitStopped("
+                                + limit.toMillis() + " ms)")
+                        .expected("false: two conversations are still in progress")
+                        .got("true")
+                        .wire(wire)
+                        .next("run each conversation with the given conversations executor; awaitStopped() waits "
+                                + "for its tasks, and cannot see threads of your own.")
+                        .build();
+            }
+            for (var client : List.of(one, two)) {
+                client.shutdownOutput();
+                Received end = client.read(1, WAIT);
+                if (end.ending() != Ending.CLOSED) {
+                    throw CheckFailed.when("closed a client's sending side after stop()")
+                            .expected("your server to close its side (the kit reads -1)")
+                            .got(describe(end, WAIT))
+                            .wire(wire)
+                            .next("converse(): close the socket when Messages.read returns null.")
+                            .build();
+                }
+            }
+            if (!server.timeAwaitStopped(WAIT).stopped()) {
+                throw CheckFailed.when("called stop(), let both conversations end, then called awaitStopped("
+                                + LabCode.seconds(WAIT) + ")")
+                        .expected("true: the listener is closed and no conversation is left")
+                        .got("false")
+                        .wire(wire)
+                        .next("converse(): return once the client has closed (Messages.read returned null), so its "
+                                + "thread ends.\n" + server.logForMessage())
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(17)
     @Hint("close() is given: it waits for the threads with awaitStopped(), which throws InterruptedException when "
             + "the calling thread is interrupted, and keeps the interrupt with Thread.currentThread().interrupt(). "
             + "If this fails, close() was changed: put it back as the stub has it. Lesson 06, \"Stopping a "
@@ -812,7 +921,7 @@ class FramingChecks {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     @Hint("close() is given: it ends the server and then WAITS for its threads, awaitStopped(Duration.ofSeconds(1)) "
             + "after closing the listener and every socket in `open`. If this fails, close() was changed, or "
             + "converse() runs somewhere awaitStopped() cannot see (use the given conversations executor). Lesson "
@@ -886,7 +995,7 @@ class FramingChecks {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     @Hint("start() binds before it makes the server, so a bind that fails leaves nothing running. Close the "
             + "ServerSocket when bind() throws (try/catch, close, throw again). A port in use and a host that does "
             + "not resolve are IOExceptions; a port outside 0..65535 is an IllegalArgumentException. Lesson 06, "
@@ -948,7 +1057,7 @@ class FramingChecks {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     @Hint("run() is given finished, and follows the kit's convention (Lesson 02): a usage error (not two "
             + "arguments, an <ip> that is no IP address, a <port> that is not a number from 0 to 65535) is exit "
             + "code 2, with a line holding \"Usage: StoreServer <ip> <port>\" on err and nothing on out; a port in "
@@ -1029,7 +1138,7 @@ class FramingChecks {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     @Hint("run() is given: it prints \"listening on <ip>:<port> (Ctrl-D stops it)\", serves until its standard "
             + "input ends, then calls stop(), prints \"stopped listening; …\", waits for the conversations in "
             + "progress with awaitStopped(), and closes. So the listener must be gone right after stop(), while "
