@@ -2,6 +2,7 @@ package tcplab.lab07;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The learner's {@link StoreServer} as the checks hold it: the kit's {@link tcplab.kit.ServerUnderCheck}, told how
@@ -33,9 +34,9 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<StoreServer> {
             + "(serving.start()) and returns; serve() runs on that thread. (serving.run() would run serve() right "
             + "there, on the caller's thread.)");
 
-    private ServerUnderCheck(String host, Duration readTimeout, boolean holdTheLog) {
+    private ServerUnderCheck(String host, Duration readTimeout, boolean holdTheLog, boolean fromAPlainThread) {
         super(LAB, "started your server with StoreServer.start(\"" + host + "\", 0, " + readTimeout.toMillis()
-                + " ms, log)", holdTheLog, false, log -> StoreServer.start(host, 0, readTimeout, log));
+                + " ms, log)", holdTheLog, fromAPlainThread, log -> StoreServer.start(host, 0, readTimeout, log));
     }
 
     /** Starts the learner's server on loopback, port 0, with {@code readTimeout}. */
@@ -49,7 +50,12 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<StoreServer> {
      * while that thread is certainly still alive.
      */
     static ServerUnderCheck start(String host, Duration readTimeout, boolean holdTheLog) {
-        return new ServerUnderCheck(host, readTimeout, holdTheLog);
+        return new ServerUnderCheck(host, readTimeout, holdTheLog, false);
+    }
+
+    /** Starts the learner's server from a plain thread, not a daemon, as a program's main() starts it. */
+    static ServerUnderCheck startFromAPlainThread(Duration readTimeout) {
+        return new ServerUnderCheck(HOST, readTimeout, false, true);
     }
 
     /** The threads running the learner's code right now: the server's, the conversations', any the learner made. */
@@ -69,6 +75,22 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<StoreServer> {
         } catch (ReflectiveOperationException | ClassCastException | NullPointerException e) {
             return -1;
         }
+    }
+
+    /** The server's own thread, the {@code serving} field the stub declares (private: through reflection), or null. */
+    Thread servingThread() {
+        try {
+            var field = StoreServer.class.getDeclaredField("serving");
+            field.setAccessible(true);
+            return (Thread) field.get(server);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            return null;
+        }
+    }
+
+    /** The learner's thread that is blocked in accept() right now, if one is. */
+    Optional<Thread> threadInAccept() {
+        return awaitWaitingInAccept(Duration.ZERO);
     }
 
     /** What a silent server most likely means, for the "look at" line of a failure. */
