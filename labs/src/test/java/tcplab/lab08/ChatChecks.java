@@ -526,6 +526,10 @@ class ChatChecks {
                 a.read(WAIT);
                 a.send("你好，世界 — ü\n");
                 b.expect("#1: 你好，世界 — ü", WAIT, doing + "; A sent \"你好，世界 — ü\\n\"", LAB);
+                // Let the server's thread finish passing that line on and go back to sleep in select(): ended while
+                // the thread is still on its way there, the input would make stop() look right even without the
+                // wakeup that a sleeping thread needs. Never fails: a loop shaped otherwise is judged as it is.
+                pollUntil(ChatChecks::serverThreadSelects, WAIT);
                 inputEnds.countDown();
                 wire.event("the check ended the program's input (Ctrl-D)");
                 awaitLine(out, "stopped listening", doing + ", then ended its input");
@@ -998,6 +1002,23 @@ class ChatChecks {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** True when a thread running the learner's ChatServer is inside a Selector's select() right now. */
+    private static boolean serverThreadSelects() {
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            boolean selecting = false;
+            boolean learners = false;
+            for (StackTraceElement e : stack) {
+                selecting |= e.getMethodName().startsWith("select") && (e.getClassName().startsWith("sun.nio.ch.")
+                        || e.getClassName().startsWith("java.nio.channels."));
+                learners |= e.getClassName().startsWith(ChatServer.class.getName());
+            }
+            if (selecting && learners) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean pollUntil(BooleanSupplier condition, Duration limit) {
