@@ -108,7 +108,10 @@ final class FrameLoad {
     static void pipelined(int port, int frames, byte[] frame, byte[] expected) throws Exception {
         try (var s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);
-            var writer = CompletableFuture.runAsync(() -> {
+            // A thread of its own, not the common pool: on two cores that pool has one thread, which a task left
+            // waiting by another test in this JVM can hold, and then nothing is written and every read times out.
+            var writer = new CompletableFuture<Void>();
+            Thread writing = new Thread(() -> {
                 try {
                     byte[] burst = new byte[FRAME * 100];
                     for (int i = 0; i < 100; i++) {
@@ -117,10 +120,13 @@ final class FrameLoad {
                     for (int i = 0; i < frames / 100; i++) {
                         s.getOutputStream().write(burst);
                     }
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
+                    writer.complete(null);
+                } catch (Throwable e) {
+                    writer.completeExceptionally(e);
                 }
-            });
+            }, "pipelining-writer");
+            writing.setDaemon(true);
+            writing.start();
             var in = s.getInputStream();
             for (int i = 0; i < frames / 100 * 100; i++) {
                 assertArrayEquals(expected, in.readNBytes(FRAME), "reply " + (i + 1) + " of " + frames);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
@@ -45,14 +44,19 @@ class SelectorFrameServerTest {
     void startTheSelectorServer() throws Exception {
         stdin = new PipedOutputStream();
         var in = new PipedInputStream(stdin);
-        program = CompletableFuture.supplyAsync(() -> {
+        // A thread of its own, not the common pool: the server blocks until its input ends, and on two cores the
+        // common pool has one thread, which the clients' helpers may need meanwhile.
+        program = new CompletableFuture<>();
+        Thread serving = new Thread(() -> {
             try {
-                return SelectorFrameServer.run(new String[] {"127.0.0.1", "0"}, in, out.printStream(),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+                program.complete(SelectorFrameServer.run(new String[] {"127.0.0.1", "0"}, in, out.printStream(),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)));
+            } catch (Throwable e) {
+                program.completeExceptionally(e);
             }
-        });
+        }, "selector-frame-server");
+        serving.setDaemon(true);
+        serving.start();
         port = awaitPort();
     }
 
