@@ -5,8 +5,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -18,6 +26,9 @@ import jdk.jshell.SourceCodeAnalysis;
  * Runs a lesson's {@code snippets.jsh} the way the jshell tool would, through the JShell API, and reports every
  * snippet that was rejected, left unresolved or threw. The build runs every lesson's file, so a snippet can never
  * drift from the kit it calls.
+ *
+ * <p>Each snippet has its own time limit rather than the file a total one: a file's time grows with its length and
+ * with the machine's load, while one snippet that blocks (a read or accept without a timeout) is a bug to name.
  */
 public final class Snippets {
 
@@ -28,10 +39,21 @@ public final class Snippets {
 
     private Snippets() {}
 
-    /** Evaluates {@code file} with {@code classPath}; returns the problems found, empty when every snippet ran. */
-    public static List<String> check(Path file, String classPath) throws IOException {
+    /**
+     * Evaluates {@code file} with {@code classPath}; returns the problems found, empty when every snippet ran. A
+     * snippet still running after {@code perSnippet} ends the run with a problem that names it and shows where it
+     * waits; its thread is then left behind (a daemon), since a blocked snippet cannot be interrupted.
+     */
+    public static List<String> check(Path file, String classPath, Duration perSnippet) throws IOException {
         var problems = new ArrayList<String>();
-        try (JShell shell = JShell.builder().executionEngine("local").build()) {
+        ExecutorService evaluator = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "snippet evaluator");
+            t.setDaemon(true);
+            return t;
+        });
+        JShell shell = JShell.builder().executionEngine("local").build();
+        boolean stuck = false;
+        try {
             for (String entry : classPath.split(File.pathSeparator)) {
                 if (!entry.isBlank()) {
                     shell.addToClasspath(entry);
@@ -59,7 +81,23 @@ public final class Snippets {
                     if (!info.completeness().isComplete()) {
                         break;
                     }
-                    for (SnippetEvent e : shell.eval(info.source())) {
+                    String source = info.source();
+                    Future<List<SnippetEvent>> running = evaluator.submit(() -> shell.eval(source));
+                    List<SnippetEvent> events;
+                    try {
+                        events = running.get(perSnippet.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException e) {
+                        stuck = true;
+                        problems.add("did not finish in " + perSnippet.toSeconds() + " s (a read, accept or connect"
+                                + " without a timeout?)\n  in: " + firstLine(source) + "\n  waiting at:" + whereItWaits());
+                        return problems;
+                    } catch (ExecutionException e) {
+                        throw new IllegalStateException("JShell failed on: " + firstLine(source), e.getCause());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while running: " + firstLine(source), e);
+                    }
+                    for (SnippetEvent e : events) {
                         String problem = problem(shell, e);
                         if (problem != null) {
                             problems.add(problem);
@@ -71,8 +109,28 @@ public final class Snippets {
             if (!pending.isBlank()) {
                 problems.add("incomplete code at the end of the file: " + firstLine(pending));
             }
+            return problems;
+        } finally {
+            if (stuck) {
+                shell.stop();           // best effort; closing would wait for the blocked snippet
+                evaluator.shutdownNow();
+            } else {
+                shell.close();
+                evaluator.shutdown();
+            }
         }
-        return problems;
+    }
+
+    /** The stack of the thread running snippet code (JShell's classes are in package REPL), else the evaluator's. */
+    private static String whereItWaits() {
+        var stacks = Thread.getAllStackTraces();
+        var running = stacks.entrySet().stream()
+                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("REPL.")))
+                .findFirst()
+                .or(() -> stacks.entrySet().stream().filter(e -> e.getKey().getName().equals("snippet evaluator"))
+                        .findFirst());
+        return running.map(e -> Arrays.stream(e.getValue()).limit(15).map(f -> "\n    " + f)
+                .collect(Collectors.joining())).orElse(" (no thread found)");
     }
 
     private static String problem(JShell shell, SnippetEvent e) {
