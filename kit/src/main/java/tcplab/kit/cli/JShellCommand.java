@@ -16,6 +16,11 @@ import tcplab.kit.grade.LabBuild;
  * snippets are not run at start (that took seconds before the prompt showed): they are cut into the blocks the lesson
  * shows, one file each, and the learner runs them in order with {@code /open 1-connect.jsh} and so on, seeing which
  * block printed what.
+ *
+ * <p>The launcher passes {@code --command-file}: this command then only prepares (compiles the lab, writes the blocks)
+ * and writes JShell's command line to that file, and the launcher {@code exec}s JShell itself. So Ctrl-C goes straight
+ * to JShell, and while neither the kit, the lesson nor the lab changed, the launcher starts JShell from the file
+ * without this JVM at all: the prompt comes that much sooner.
  */
 @CommandLine.Command(name = "jshell",
         description = "JShell with the kit and your classes; lesson NN's snippets ready to run block by block.")
@@ -23,6 +28,11 @@ final class JShellCommand extends Command {
 
     @CommandLine.Parameters(paramLabel = "NN", description = "the lesson's number, e.g. 03")
     String id;
+
+    @CommandLine.Option(names = "--command-file", hidden = true,
+            description = "write whether it may be reused (reuse/once), JShell's working folder and command line here, one per"
+                    + " line, instead of starting it")
+    Path commandFile;
 
     JShellCommand(Context context) {
         super(context);
@@ -32,6 +42,7 @@ final class JShellCommand extends Command {
     public Integer call() throws Exception {
         Lab lab = lesson(id);
         var classPath = new ArrayList<Path>();
+        boolean reusable = true;  // false when the lab did not compile: next time, try again and show why
         if (lab.hasLab()) {
             LabBuild.Outcome built = new LabBuild(ws).compile(lab);
             if (built.ok()) {
@@ -39,6 +50,7 @@ final class JShellCommand extends Command {
             } else {
                 err.println("note: your lab " + lab.id() + " does not compile, so its classes are not loaded:\n"
                         + built.errors() + "\n");
+                reusable = false;
             }
         }
         // JShell runs in the blocks' folder (so /open takes a short name): every class path entry must be absolute.
@@ -57,41 +69,35 @@ final class JShellCommand extends Command {
                 "-R-Dstdout.encoding=UTF-8", "-R-Dstderr.encoding=UTF-8", "-J-Dstdout.encoding=UTF-8",
                 "-J-Dstderr.encoding=UTF-8", "-J-Dstdin.encoding=UTF-8", "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC",
                 "-R-XX:TieredStopAtLevel=1", "-R-XX:+UseSerialGC", "--startup", "DEFAULT"));
-        // JShell is two JVMs: the shell with its compiler maps an archive of the classes it loaded last time, which
-        // brings the prompt up sooner. (The one that runs the snippets cannot record one: it runs with a debugging
-        // agent, which class data sharing refuses to dump with.)
-        command.addAll(classDataSharing("-J", "jshell"));
         if (lab.snippets().toFile().exists()) {
             command.add("--startup");
-            command.add(writeBlocks(SnippetBlocks.read(lab.snippets()), dir).toString());
+            command.add(writeBlocks(lab, SnippetBlocks.read(lab.snippets()), dir).toString());
+        }
+        if (commandFile != null) {
+            var lines = new ArrayList<String>();
+            lines.add(reusable ? "reuse" : "once");
+            lines.add(dir.toAbsolutePath().toString());
+            lines.addAll(command);
+            if (lines.stream().anyMatch(l -> l.contains("\n"))) {
+                throw new IllegalStateException("a path holds a line break, which the launcher cannot read: " + lines);
+            }
+            Files.createDirectories(commandFile.toAbsolutePath().getParent());
+            Files.write(commandFile, lines, StandardCharsets.UTF_8);
+            return 0;
         }
         Process p = new ProcessBuilder(command).inheritIO().directory(dir.toFile()).start();
         return p.waitFor();
     }
 
-    /**
-     * The options that make one of JShell's JVMs ({@code prefix} -J) map its class archive, or record it on exit
-     * when there is none yet or the kit was built since.
-     */
-    private List<String> classDataSharing(String prefix, String name) {
-        String major = String.valueOf(Runtime.version().feature());
-        Path archive = ws.stateDir().resolve(name + "-java" + major + ".jsa").toAbsolutePath();
-        Path stamp = ws.stateDir().resolve("build.stamp");
-        boolean fresh = archive.toFile().isFile() && archive.toFile().lastModified() > stamp.toFile().lastModified();
-        String option = fresh ? "-XX:SharedArchiveFile=" : "-XX:ArchiveClassesAtExit=";
-        // Silent either way: a refused archive only costs the time it would have saved.
-        return List.of(prefix + option + archive, prefix + "-Xlog:cds=off", prefix + "-Xlog:cds+dynamic=off");
-    }
-
     /** Writes one file per block and a start-up file (the imports, and the menu of blocks); returns the latter. */
-    private Path writeBlocks(SnippetBlocks snippets, Path dir) throws Exception {
+    private Path writeBlocks(Lab lab, SnippetBlocks snippets, Path dir) throws Exception {
         try (var old = Files.list(dir)) {
             for (Path f : old.filter(f -> f.toString().endsWith(".jsh")).toList()) {
                 Files.delete(f);
             }
         }
-        var menu = new StringBuilder("Lesson " + id + "'s snippets, block by block: run them in order with /open "
-                + "(Tab completes the name), and each one prints what it shows.\n");
+        var menu = new StringBuilder("Lesson " + lab.id() + "'s snippets, block by block: run them in order with "
+                + "/open (Tab completes the name), and each one prints what it shows.\n");
         var all = new StringBuilder();
         int n = snippets.blocks().size();
         for (int i = 1; i <= n; i++) {
