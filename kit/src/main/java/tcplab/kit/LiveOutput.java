@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Standard output of an in-process program that a check can read while the program still runs (a server's
@@ -45,6 +46,7 @@ public final class LiveOutput extends OutputStream {
     public void write(byte[] b, int off, int len) {
         synchronized (this) {
             bytes.write(b, off, len);
+            notifyAll();        // wakes awaitLine
         }
         // Never wait while holding the lock: the test reads text() meanwhile.
         if (holdAfter != null && gate.getCount() > 0 && wholeLineStartingWith(text(), holdAfter)) {
@@ -63,6 +65,38 @@ public final class LiveOutput extends OutputStream {
 
     public synchronized String text() {
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The first whole line (ended by its newline) starting with {@code start}, waiting up to {@code limit} for it to
+     * be written; null when none came in time, or once {@code gaveUp} says so (asked again whenever output arrives
+     * and at {@link #wake()}: a program that has ended will print nothing more).
+     */
+    public synchronized String awaitLine(String start, Duration limit, BooleanSupplier gaveUp) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            String[] lines = text().split("\n", -1);
+            for (int i = 0; i < lines.length - 1; i++) {
+                if (lines[i].startsWith(start)) {
+                    return lines[i];
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || gaveUp.getAsBoolean()) {
+                return null;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /** Makes {@link #awaitLine} ask its {@code gaveUp} again now. */
+    public synchronized void wake() {
+        notifyAll();
     }
 
     private static boolean wholeLineStartingWith(String text, String start) {

@@ -3,7 +3,6 @@ package tcplab.lab05;
 import static tcplab.lab05.ServerUnderCheck.HOST;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -15,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,8 +31,8 @@ import tcplab.kit.Frame;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
-import tcplab.kit.LiveOutput;
 import tcplab.kit.ProgramRun;
+import tcplab.kit.RunningProgram;
 import tcplab.kit.ScriptedClient;
 import tcplab.kit.Sockets;
 import tcplab.kit.Transcript;
@@ -1004,39 +1002,16 @@ class CloseChecks {
         String ip = Sockets.loopbackAlias("127.0.0.2");
         Set<Inspector.Descriptor> before = Inspector.descriptors();
         List<Thread> threadsBefore = ServerUnderCheck.serverThreads();
-        var out = new LiveOutput();
-        var err = new LiveOutput();
-        var inputEnds = new CountDownLatch(1);
-        InputStream stdin = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                try {
-                    inputEnds.await();
-                } catch (InterruptedException e) {
-                    throw new java.io.InterruptedIOException("the check is over");
-                }
-                return -1;
-            }
-        };
-        var exit = new CompletableFuture<Integer>();
-        Thread program = new Thread(() -> {
-            try {
-                exit.complete(FrameServer.run(new String[] {ip, "0"}, stdin, out.printStream(), err.printStream()));
-            } catch (Throwable t) {
-                exit.completeExceptionally(t);
-            }
-        }, "your-program");
-        program.setDaemon(true);
-        program.start();
-        String doing = "ran your program with arguments [" + ip + ", 0] and kept its standard input open";
-        try {
-            String listening = awaitLine(out, "listening on ", exit);
+        var program = RunningProgram.start(FrameServer::run, ip, "0");
+        String doing = program.doing();
+        try (program) {
+            String listening = program.awaitLine("listening on ", WAIT);
             var m = java.util.regex.Pattern.compile("listening on " + ip.replace(".", "\\.")
                     + ":(\\d+) \\(Ctrl-D stops it\\)").matcher(listening == null ? "" : listening);
             if (!m.matches()) {
                 throw CheckFailed.when(doing)
                         .expected("a line \"listening on " + ip + ":<the port it got> (Ctrl-D stops it)\" on out")
-                        .got(programState(exit, out, err))
+                        .got(program.state())
                         .next("run() is given: it prints that line once start() has returned. Did start() return "
                                 + "(it must not serve by itself)? Is port() the port the listener got?")
                         .build();
@@ -1051,14 +1026,14 @@ class CloseChecks {
                         .build();
             }
             try (var client = ScriptedClient.connect(ip, port, wire, WAIT)) {
-                programExchange(client, "served by the program", null, exit, out, err);
-                inputEnds.countDown();
+                programExchange(client, "served by the program", null, program);
+                program.endInput();
                 wire.event("the check ended the program's standard input (Ctrl-D)");
-                String stopped = awaitLine(out, "stopped listening", exit);
+                String stopped = program.awaitLine("stopped listening", WAIT);
                 if (stopped == null) {
                     throw CheckFailed.when(doing + ", served a client, then ended the input")
                             .expected("a line \"stopped listening; …\" on out")
-                            .got(programState(exit, out, err))
+                            .got(program.state())
                             .wire(wire)
                             .next("run() is given: after the input ends it calls stop(), which must return at "
                                     + "once: close the listener, and wait for nothing.")
@@ -1073,7 +1048,7 @@ class CloseChecks {
                             .build();
                 }
                 programExchange(client, "after the input ended", "the check ended the program's input",
-                        exit, out, err);
+                        program);
                 client.shutdownOutput();
                 Received end = client.read(1, WAIT);
                 if (end.ending() != Ending.CLOSED) {
@@ -1087,11 +1062,11 @@ class CloseChecks {
             }
             int code;
             try {
-                code = exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                code = program.exitCode(WAIT);
             } catch (TimeoutException e) {
                 throw CheckFailed.when(doing + "; after the input ended, its last client closed")
                         .expected("the program to return, its server stopped")
-                        .got("it was still running after " + LabCode.seconds(WAIT) + "\n" + programState(exit, out, err))
+                        .got("it was still running after " + LabCode.seconds(WAIT) + "\n" + program.state())
                         .wire(wire)
                         .next("serve(): return once accept() fails on the closed listener; run() waits for that.")
                         .build();
@@ -1100,11 +1075,12 @@ class CloseChecks {
             }
             List<String> expectedOut = List.of("listening on " + ip + ":" + port + " (Ctrl-D stops it)",
                     "stopped listening; waiting up to 10 s for the conversation in progress to end");
-            if (code != 0 || !out.text().lines().toList().equals(expectedOut) || !err.text().isEmpty()) {
+            if (code != 0 || !program.out().text().lines().toList().equals(expectedOut)
+                    || !program.err().text().isEmpty()) {
                 throw CheckFailed.when(doing + ", served a client, ended the input, and the client closed")
                         .expected("exit code 0, out exactly:\n" + String.join("\n", expectedOut)
                                 + "\nand nothing on err (no client went wrong)")
-                        .got(programState(exit, out, err))
+                        .got(program.state())
                         .wire(wire)
                         .next("run() is given; the log (err) is for clients that went wrong only.")
                         .build();
@@ -1120,55 +1096,12 @@ class CloseChecks {
                         .next("converse(): close the accepted socket; close(): wait for the server's thread.")
                         .build();
             }
-        } finally {
-            inputEnds.countDown();
-            program.join(CALL.toMillis());
-            if (program.isAlive()) {
-                // Stuck in the learner's code (a start() that serves by itself, say): wake what it may wait on.
-                Sockets.wakeListeners();
-                program.interrupt();
-            }
         }
-    }
-
-    /** Waits up to {@link #WAIT} for a whole line of {@code out} starting with {@code start}; null if none came. */
-    private static String awaitLine(LiveOutput out, String start, CompletableFuture<Integer> exit) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            String text = out.text();
-            for (String line : text.split("\n", -1)) {
-                if (line.startsWith(start) && text.contains(line + "\n")) {
-                    return line;
-                }
-            }
-            if (exit.isDone() || System.nanoTime() > deadline) {
-                return null;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-    }
-
-    private static String programState(CompletableFuture<Integer> exit, LiveOutput out, LiveOutput err) {
-        String state;
-        if (!exit.isDone()) {
-            state = "still running";
-        } else if (exit.isCompletedExceptionally()) {
-            state = "threw " + exit.handle((v, t) -> String.valueOf(t.getCause() != null ? t.getCause() : t)).join();
-        } else {
-            state = "exit code " + exit.join();
-        }
-        return state + "\nstdout: " + (out.text().isEmpty() ? "(nothing)" : Transcript.quote(out.text()))
-                + "\nstderr: " + (err.text().isEmpty() ? "(nothing)" : Transcript.quote(err.text()));
     }
 
     /** One frame and its reply with the program's server; the failure shows what the program printed. */
-    private void programExchange(Conversation c, String text, String event, CompletableFuture<Integer> exit,
-            LiveOutput out, LiveOutput err) throws IOException {
+    private void programExchange(Conversation c, String text, String event, RunningProgram program)
+            throws IOException {
         c.send(Frame.of(text));
         Received r = c.read(Frame.SIZE, WAIT);
         String reply = text + " *_*";
@@ -1178,7 +1111,7 @@ class CloseChecks {
         throw CheckFailed.when("sent one frame " + Transcript.quote(text) + " to the server your program runs"
                         + (event == null ? "" : ", after " + event))
                 .expected("the 128-byte reply frame " + Transcript.quote(reply))
-                .got(describe(r) + "\nthe program: " + programState(exit, out, err))
+                .got(describe(r) + "\nthe program: " + program.state())
                 .wire(wire)
                 .next(event == null ? "serve() and converse(), as the earlier checks test them."
                         : "run() calls stop() when its input ends, and stop() must close the listener ONLY: the "

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,8 +38,8 @@ import tcplab.kit.Hex;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
-import tcplab.kit.LiveOutput;
 import tcplab.kit.ProgramRun;
+import tcplab.kit.RunningProgram;
 import tcplab.kit.ScriptedClient;
 import tcplab.kit.Sockets;
 import tcplab.kit.Transcript;
@@ -1149,39 +1148,16 @@ class FramingChecks {
         String ip = CLIENT_IP;
         Set<Inspector.Descriptor> before = Inspector.descriptors();
         List<Thread> threadsBefore = ServerUnderCheck.serverThreads();
-        var out = new LiveOutput();
-        var err = new LiveOutput();
-        var inputEnds = new CountDownLatch(1);
-        InputStream stdin = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                try {
-                    inputEnds.await();
-                } catch (InterruptedException e) {
-                    throw new java.io.InterruptedIOException("the check is over");
-                }
-                return -1;
-            }
-        };
-        var exit = new CompletableFuture<Integer>();
-        Thread program = new Thread(() -> {
-            try {
-                exit.complete(StoreServer.run(new String[] {ip, "0"}, stdin, out.printStream(), err.printStream()));
-            } catch (Throwable t) {
-                exit.completeExceptionally(t);
-            }
-        }, "your-program");
-        program.setDaemon(true);
-        program.start();
-        String doing = "ran your program with arguments [" + ip + ", 0] and kept its standard input open";
-        try {
-            String listening = awaitLine(out, "listening on ", exit);
+        var program = RunningProgram.start(StoreServer::run, ip, "0");
+        String doing = program.doing();
+        try (program) {
+            String listening = program.awaitLine("listening on ", WAIT);
             var m = java.util.regex.Pattern.compile("listening on " + ip.replace(".", "\\.")
                     + ":(\\d+) \\(Ctrl-D stops it\\)").matcher(listening == null ? "" : listening);
             if (!m.matches()) {
                 throw CheckFailed.when(doing)
                         .expected("a line \"listening on " + ip + ":<the port it got> (Ctrl-D stops it)\" on out")
-                        .got(programState(exit, out, err))
+                        .got(program.state())
                         .next("run() is given: it prints that line once start() has returned. Is the listener "
                                 + "bound to the host it is given?")
                         .build();
@@ -1189,15 +1165,15 @@ class FramingChecks {
             int port = Integer.parseInt(m.group(1));
             try (var first = ScriptedClient.connect(ip, port, wire, WAIT);
                  var second = ScriptedClient.connect(ip, port, wire, WAIT)) {
-                programExchange(second, "PUT who second", "OK", exit, out, err);
-                programExchange(first, "GET who", "VALUE second", exit, out, err);
-                inputEnds.countDown();
+                programExchange(second, "PUT who second", "OK", program);
+                programExchange(first, "GET who", "VALUE second", program);
+                program.endInput();
                 wire.event("the check ended the program's standard input (Ctrl-D)");
-                String stopped = awaitLine(out, "stopped listening", exit);
+                String stopped = program.awaitLine("stopped listening", WAIT);
                 if (stopped == null) {
                     throw CheckFailed.when(doing + ", served two clients, then ended the input")
                             .expected("a line \"stopped listening; …\" on out")
-                            .got(programState(exit, out, err))
+                            .got(program.state())
                             .wire(wire)
                             .next("run() is given: after the input ends it calls stop(), which must return at once.")
                             .build();
@@ -1211,7 +1187,7 @@ class FramingChecks {
                             .build();
                 }
                 for (var client : List.of(first, second)) {
-                    programExchange(client, "DEL who", client == first ? "OK" : "NOT_FOUND", exit, out, err);
+                    programExchange(client, "DEL who", client == first ? "OK" : "NOT_FOUND", program);
                     client.shutdownOutput();
                     Received end = client.read(1, WAIT);
                     if (end.ending() != Ending.CLOSED) {
@@ -1226,11 +1202,11 @@ class FramingChecks {
             }
             int code;
             try {
-                code = exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                code = program.exitCode(WAIT);
             } catch (TimeoutException e) {
                 throw CheckFailed.when(doing + "; after the input ended, both clients closed")
                         .expected("the program to return, its server stopped")
-                        .got("it was still running after " + LabCode.seconds(WAIT) + "\n" + programState(exit, out, err))
+                        .got("it was still running after " + LabCode.seconds(WAIT) + "\n" + program.state())
                         .wire(wire)
                         .next("converse(): end the conversation when Messages.read returns null; run() waits for "
                                 + "every conversation with awaitStopped().")
@@ -1240,11 +1216,11 @@ class FramingChecks {
             }
             List<String> expectedOut = List.of("listening on " + ip + ":" + port + " (Ctrl-D stops it)",
                     "stopped listening; waiting up to 10 s for the conversations in progress to end");
-            if (code != 0 || !out.text().lines().toList().equals(expectedOut) || !err.text().isEmpty()) {
+            if (code != 0 || !program.out().text().lines().toList().equals(expectedOut) || !program.err().text().isEmpty()) {
                 throw CheckFailed.when(doing + ", served two clients, ended the input, and the clients closed")
                         .expected("exit code 0, out exactly:\n" + String.join("\n", expectedOut)
                                 + "\nand nothing on err (no client went wrong)")
-                        .got(programState(exit, out, err))
+                        .got(program.state())
                         .wire(wire)
                         .next("run() is given; the log (err) is for clients that went wrong only.")
                         .build();
@@ -1261,54 +1237,11 @@ class FramingChecks {
                         .next("converse(): close the accepted socket on every path (try (client) { … }).")
                         .build();
             }
-        } finally {
-            inputEnds.countDown();
-            program.join(CALL.toMillis());
-            if (program.isAlive()) {
-                Sockets.wakeListeners();
-                program.interrupt();
-            }
         }
-    }
-
-    /** Waits up to {@link #WAIT} for a whole line of {@code out} starting with {@code start}; null if none came. */
-    private static String awaitLine(LiveOutput out, String start, CompletableFuture<Integer> exit) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            String text = out.text();
-            for (String line : text.split("\n", -1)) {
-                if (line.startsWith(start) && text.contains(line + "\n")) {
-                    return line;
-                }
-            }
-            if (exit.isDone() || System.nanoTime() > deadline) {
-                return null;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-    }
-
-    private static String programState(CompletableFuture<Integer> exit, LiveOutput out, LiveOutput err) {
-        String state;
-        if (!exit.isDone()) {
-            state = "still running";
-        } else if (exit.isCompletedExceptionally()) {
-            state = "threw " + exit.handle((v, t) -> String.valueOf(t.getCause() != null ? t.getCause() : t)).join();
-        } else {
-            state = "exit code " + exit.join();
-        }
-        return state + "\nstdout: " + (out.text().isEmpty() ? "(nothing)" : Transcript.quote(out.text()))
-                + "\nstderr: " + (err.text().isEmpty() ? "(nothing)" : Transcript.quote(err.text()));
     }
 
     /** One request and its reply with the program's server; the failure shows what the program printed. */
-    private void programExchange(Conversation c, String request, String want, CompletableFuture<Integer> exit,
-            LiveOutput out, LiveOutput err) throws IOException {
+    private void programExchange(Conversation c, String request, String want, RunningProgram program) throws IOException {
         c.send(message(request));
         Received head = c.read(4, WAIT);
         int length = head.ending() == Ending.COMPLETE ? ByteBuffer.wrap(head.bytes()).getInt() : -1;
@@ -1319,9 +1252,9 @@ class FramingChecks {
         }
         throw CheckFailed.when("sent the request " + Transcript.quote(request) + " to the server your program runs")
                 .expected("the reply " + Transcript.quote(want))
-                .got(describe(body, WAIT) + "\nthe program: " + programState(exit, out, err))
+                .got(describe(body, WAIT) + "\nthe program: " + program.state())
                 .wire(wire)
-                .next(exit.isDone() ? "the program ended too early: run() is given, and serves until its input ends."
+                .next(program.ended() ? "the program ended too early: run() is given, and serves until its input ends."
                         : "converse() and answer(), as the earlier checks test them; stop() (given) closes the "
                         + "listener only.")
                 .build();

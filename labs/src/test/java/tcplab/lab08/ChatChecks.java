@@ -4,7 +4,6 @@ import static tcplab.lab08.ServerUnderCheck.HOST;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -17,8 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,7 +31,7 @@ import tcplab.kit.ChildJvm;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
-import tcplab.kit.LiveOutput;
+import tcplab.kit.RunningProgram;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.Sockets;
 import tcplab.kit.Transcript;
@@ -492,32 +489,11 @@ class ChatChecks {
             + LAB)
     @DisplayName("The program chats in UTF-8 and serves until its input ends")
     void the_program_chats_in_utf8_and_serves_until_its_input_ends() throws Exception {
-        var out = new LiveOutput();
-        var err = new LiveOutput();
-        var inputEnds = new CountDownLatch(1);
-        InputStream stdin = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                try {
-                    inputEnds.await();
-                } catch (InterruptedException e) {
-                    throw new java.io.InterruptedIOException("the check is over");
-                }
-                return -1;
-            }
-        };
-        var exit = new CompletableFuture<Integer>();
-        Thread program = new Thread(() -> {
-            try {
-                exit.complete(ChatServer.run(new String[] {HOST, "0"}, stdin, out.printStream(), err.printStream()));
-            } catch (Throwable t) {
-                exit.completeExceptionally(t);
-            }
-        }, "your-program");
-        program.setDaemon(true);
-        program.start();
-        String doing = "ran your program with arguments [" + HOST + ", 0] and kept its input open";
-        try {
+        var program = RunningProgram.start(ChatServer::run, HOST, "0");
+        var out = program.out();
+        var err = program.err();
+        String doing = program.doing();
+        try (program) {
             int port = awaitListening(out::text, null, doing, LONG);
             try (var a = Chatter.connect("A", port, wire);
                  var b = Chatter.connect("B", port, wire)) {
@@ -530,9 +506,9 @@ class ChatChecks {
                 // the thread is still on its way there, the input would make stop() look right even without the
                 // wakeup that a sleeping thread needs. Never fails: a loop shaped otherwise is judged as it is.
                 pollUntil(ChatChecks::serverThreadSelects, WAIT);
-                inputEnds.countDown();
+                program.endInput();
                 wire.event("the check ended the program's input (Ctrl-D)");
-                awaitLine(out, "stopped listening", doing + ", then ended its input");
+                awaitLine(program, "stopped listening", doing + ", then ended its input");
                 if (Inspector.available()) {
                     boolean gone = pollUntil(() -> !Inspector.tcpStatesAt(port).contains("LISTEN"), LONG);
                     if (!gone) {
@@ -552,7 +528,7 @@ class ChatChecks {
             }
             int code;
             try {
-                code = exit.get(LONG.toMillis(), TimeUnit.MILLISECONDS);
+                code = program.exitCode(LONG);
             } catch (TimeoutException e) {
                 throw CheckFailed.when(doing + "; the input ended and both clients closed")
                         .expected("the program to return 0 once the last client had left")
@@ -573,8 +549,6 @@ class ChatChecks {
                         .next("run() is given; the log (err) is for dropped clients only. " + LAB)
                         .build();
             }
-        } finally {
-            inputEnds.countDown();
         }
     }
 
@@ -929,11 +903,11 @@ class ChatChecks {
                 .build();
     }
 
-    private static void awaitLine(LiveOutput out, String start, String doing) {
-        if (!pollUntil(() -> out.text().lines().anyMatch(l -> l.startsWith(start)), LONG)) {
+    private static void awaitLine(RunningProgram program, String start, String doing) {
+        if (program.awaitLine(start, LONG) == null) {
             throw CheckFailed.when(doing)
                     .expected("a line \"" + start + "…\" on out")
-                    .got("out: " + Transcript.quote(out.text()))
+                    .got(program.state())
                     .next("stop() must return at once: set stopping, selector.wakeup(), nothing else. " + LAB)
                     .build();
         }
