@@ -310,6 +310,21 @@ public class ServerUnderCheck<S> implements AutoCloseable {
     }
 
     /** Closes the learner's server on a thread of its own, so that a close() that hangs cannot hang the check. */
+    /**
+     * The value of a field the stub declares (private, so read through reflection), or empty when the learner's
+     * server has no such field any more or it holds no {@code type}: a check then says so instead of crashing.
+     */
+    protected <T> java.util.Optional<T> field(String name, Class<T> type) {
+        try {
+            var field = lab.type().getDeclaredField(name);
+            field.setAccessible(true);
+            Object value = field.get(server);
+            return type.isInstance(value) ? java.util.Optional.of(type.cast(value)) : java.util.Optional.empty();
+        } catch (ReflectiveOperationException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public void close() {
         log.checkIsOver();

@@ -68,24 +68,12 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<StoreServer> {
      * read through reflection since it is private; -1 if it is not there any more.
      */
     int openSockets() {
-        try {
-            var field = StoreServer.class.getDeclaredField("open");
-            field.setAccessible(true);
-            return ((java.util.Collection<?>) field.get(server)).size();
-        } catch (ReflectiveOperationException | ClassCastException | NullPointerException e) {
-            return -1;
-        }
+        return field("open", java.util.Collection.class).map(java.util.Collection::size).orElse(-1);
     }
 
     /** The server's own thread, the {@code serving} field the stub declares (private: through reflection), or null. */
     Thread servingThread() {
-        try {
-            var field = StoreServer.class.getDeclaredField("serving");
-            field.setAccessible(true);
-            return (Thread) field.get(server);
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            return null;
-        }
+        return field("serving", Thread.class).orElse(null);
     }
 
     /** The learner's thread that is blocked in accept() right now, if one is. */
