@@ -158,6 +158,17 @@ public final class Inspector {
         return tcp().stream().filter(r -> ours.contains(r.inode())).toList();
     }
 
+    /** This process's sockets listening on {@code port} (another process may use the same number elsewhere). */
+    public static List<Row> ownListeners(int port) {
+        return ownTcp().stream().filter(r -> r.local().getPort() == port && r.state().equals("LISTEN")).toList();
+    }
+
+    /** The rows of one end of a connection: local port {@code localPort}, remote port {@code remotePort}. */
+    public static List<Row> tcpRowsBetween(int localPort, int remotePort) {
+        return tcp().stream().filter(r -> r.local().getPort() == localPort && r.remote().getPort() == remotePort)
+                .toList();
+    }
+
     /** The TCP rows whose local or remote port is {@code port}: both ends of a loopback connection show up. */
     public static List<Row> tcpRowsFor(int port) {
         return tcp().stream().filter(r -> r.local().getPort() == port || r.remote().getPort() == port).toList();

@@ -31,6 +31,7 @@ import tcplab.kit.Frame;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
+import tcplab.kit.Poll;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.RunningProgram;
 import tcplab.kit.ScriptedClient;
@@ -145,7 +146,7 @@ class CloseChecks {
             }
             client.close();
             if (Inspector.available()) {
-                var left = pollUntil(() -> serverSideRows(server.port(), kitPort).isEmpty());
+                var left = pollUntil(() -> Inspector.tcpRowsBetween(server.port(), kitPort).isEmpty());
                 if (!left) {
                     throw CheckFailed.when("closed the connection after three frames and looked at the kernel's table")
                             .expected("no row left for your server's side of that connection")
@@ -588,7 +589,7 @@ class CloseChecks {
         try (var server = ServerUnderCheck.start(other, PATIENT, false)) {
             int port = server.port();
             if (Inspector.available()) {
-                var rows = ourListeners(port);
+                var rows = Inspector.ownListeners(port);
                 boolean right = !rows.isEmpty() && rows.stream()
                         .allMatch(r -> r.local().getAddress().getHostAddress().equals(other));
                 if (!right) {
@@ -877,7 +878,7 @@ class CloseChecks {
             // The server's thread has ended, so a sound server has closed everything already; the short grace is
             // for the kernel. Polling longer (and more often) only gives the garbage collector time to close a
             // leaked socket behind the learner's back, which would hide the leak on some runs and not on others.
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty(), GRACE, Duration.ofMillis(50));
+            boolean clean = Poll.until(() -> Inspector.openedSince(before).isEmpty(), GRACE, Duration.ofMillis(50));
             if (!clean) {
                 List<String> open = new ArrayList<>();
                 for (var d : Inspector.openedSince(before)) {
@@ -1017,7 +1018,7 @@ class CloseChecks {
                         .build();
             }
             int port = Integer.parseInt(m.group(1));
-            if (Inspector.available() && ourListeners(port).stream()
+            if (Inspector.available() && Inspector.ownListeners(port).stream()
                     .noneMatch(r -> r.local().getAddress().getHostAddress().equals(ip))) {
                 throw CheckFailed.when(doing)
                         .expected("a listener on " + ip + ":" + port)
@@ -1039,10 +1040,10 @@ class CloseChecks {
                                     + "once: close the listener, and wait for nothing.")
                             .build();
                 }
-                if (Inspector.available() && !ourListeners(port).isEmpty()) {
+                if (Inspector.available() && !Inspector.ownListeners(port).isEmpty()) {
                     throw CheckFailed.when(doing + ", served a client, then ended the input")
                             .expected("no listener left on " + ip + ":" + port + ": stop() has closed it")
-                            .got("the kernel lists " + ourListeners(port))
+                            .got("the kernel lists " + Inspector.ownListeners(port))
                             .wire(wire)
                             .next("stop(): close the listener (run() is given and calls it once the input ends).")
                             .build();
@@ -1302,7 +1303,7 @@ class CloseChecks {
             }
         }
         if (Inspector.available()) {
-            var listening = ourListeners(port);
+            var listening = Inspector.ownListeners(port);
             if (!listening.isEmpty()) {
                 throw CheckFailed.when(doing)
                         .expected("no listener left on port " + port + " once close() has returned")
@@ -1329,24 +1330,11 @@ class CloseChecks {
         };
     }
 
-    /** The LISTEN rows on {@code port} that belong to this process (another process may use the same number). */
-    private static List<Inspector.Row> ourListeners(int port) {
-        return Inspector.ownTcp().stream().filter(r -> r.local().getPort() == port && r.state().equals("LISTEN"))
-                .toList();
-    }
-
-    /** Rows of the server's side of the connection from {@code kitPort}: local port = server, remote = kit. */
-    private static List<Inspector.Row> serverSideRows(int serverPort, int kitPort) {
-        return Inspector.tcp().stream()
-                .filter(r -> r.local().getPort() == serverPort && r.remote().getPort() == kitPort)
-                .toList();
-    }
-
     private static String rowsOfServerSide(ServerUnderCheck server, int kitPort) {
         if (!Inspector.available()) {
             return "";
         }
-        var rows = serverSideRows(server.port(), kitPort);
+        var rows = Inspector.tcpRowsBetween(server.port(), kitPort);
         String states = rows.stream().map(Object::toString).collect(Collectors.joining("\n"));
         return "\nthe kernel's row for your server's side: " + (rows.isEmpty() ? "(none)" : states)
                 + (rows.stream().anyMatch(r -> r.state().equals("CLOSE_WAIT"))
@@ -1355,26 +1343,9 @@ class CloseChecks {
 
     /** Polls {@code condition} every 10 ms for up to {@link #SETTLE}: closing takes the kernel a moment. */
     private static boolean pollUntil(java.util.function.BooleanSupplier condition) {
-        return pollUntil(condition, SETTLE, Duration.ofMillis(10));
+        return Poll.until(condition, SETTLE);
     }
 
-    private static boolean pollUntil(java.util.function.BooleanSupplier condition, Duration limit, Duration every) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(every.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-    }
 
     /**
      * Makes a client reset its connection; the reset makes the server log a line, and the check holds the server's

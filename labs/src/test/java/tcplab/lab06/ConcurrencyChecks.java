@@ -31,6 +31,7 @@ import tcplab.kit.Frame;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
+import tcplab.kit.Poll;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.RunningProgram;
 import tcplab.kit.ScriptedClient;
@@ -241,7 +242,7 @@ class ConcurrencyChecks {
                             .build();
                 }
                 leaving.close();
-                if (Inspector.available() && !pollUntil(() -> serverSideRows(server.port(), kitPort).isEmpty())) {
+                if (Inspector.available() && !pollUntil(() -> Inspector.tcpRowsBetween(server.port(), kitPort).isEmpty())) {
                     throw CheckFailed.when("closed a client's connection and looked at the kernel's table")
                             .expected("no row left for your server's side of that connection")
                             .got(rowsOfServerSide(server, kitPort).strip())
@@ -603,7 +604,7 @@ class ConcurrencyChecks {
                 server.closeServer();
                 // Every conversation has ended by now; let the kit's ends close before looking.
             }
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty(), GRACE, Duration.ofMillis(50));
+            boolean clean = Poll.until(() -> Inspector.openedSince(before).isEmpty(), GRACE, Duration.ofMillis(50));
             if (!clean) {
                 List<String> open = new ArrayList<>();
                 for (var d : Inspector.openedSince(before)) {
@@ -927,10 +928,10 @@ class ConcurrencyChecks {
                                     + "once: close the listener, and wait for nothing.")
                             .build();
                 }
-                if (Inspector.available() && !ourListeners(port).isEmpty()) {
+                if (Inspector.available() && !Inspector.ownListeners(port).isEmpty()) {
                     throw CheckFailed.when(doing + ", served two clients, then ended the input")
                             .expected("no listener left on " + ip + ":" + port + ": stop() has closed it")
-                            .got("the kernel lists " + ourListeners(port))
+                            .got("the kernel lists " + Inspector.ownListeners(port))
                             .wire(wire)
                             .next("stop(): close the listener (run() is given and calls it once the input ends).")
                             .build();
@@ -974,7 +975,7 @@ class ConcurrencyChecks {
                         .next("run() is given; the log (err) is for clients that went wrong only.")
                         .build();
             }
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty()
+            boolean clean = Poll.until(() -> Inspector.openedSince(before).isEmpty()
                     && newThreads(threadsBefore).isEmpty(), GRACE, Duration.ofMillis(20));
             if (!clean) {
                 List<Inspector.Descriptor> left = Inspector.openedSince(before);
@@ -1117,7 +1118,7 @@ class ConcurrencyChecks {
     private static void expectOneLinePerPeer(ServerUnderCheck server, List<Peer> peers, String doing) {
         // close() has waited for the conversations; a close() that does not wait is another check's business,
         // so give a line that is still being written a moment here.
-        pollUntil(() -> server.logLines().size() >= peers.size(), WAIT, Duration.ofMillis(10));
+        Poll.until(() -> server.logLines().size() >= peers.size(), WAIT, Duration.ofMillis(10));
         List<String> lines = server.logLines();
         if (server.logHasStackTrace()) {
             throw CheckFailed.when(doing)
@@ -1164,7 +1165,7 @@ class ConcurrencyChecks {
     /** Waits until no thread of the learner's server is in accept() and the kernel lists no listener of ours. */
     private void awaitAcceptLoopGone(ServerUnderCheck server, int port) {
         pollUntil(() -> server.threadInAccept().isEmpty()
-                && (!Inspector.available() || ourListeners(port).isEmpty()));
+                && (!Inspector.available() || Inspector.ownListeners(port).isEmpty()));
     }
 
     /** A connect to {@code port} must be refused. */
@@ -1175,7 +1176,7 @@ class ConcurrencyChecks {
             throw CheckFailed.when("called stop() and then connected to port " + port)
                     .expected("\"Connection refused\": no listener, no new connection")
                     .got("the connection was accepted" + (Inspector.available() ? "\nthe kernel's listener for port "
-                            + port + ": " + ourListeners(port) : ""))
+                            + port + ": " + Inspector.ownListeners(port) : ""))
                     .wire(wire)
                     .next("stop(): close the ServerSocket (listener.close()). A flag that the accept loop looks at "
                             + "is not enough: while the listener is open, the kernel completes handshakes for it.")
@@ -1200,7 +1201,7 @@ class ConcurrencyChecks {
             String doing) {
         var all = new ArrayList<Thread>(serving);
         all.addAll(server.threads());
-        if (!pollUntil(() -> all.stream().noneMatch(Thread::isAlive), GRACE, Duration.ofMillis(10))) {
+        if (!Poll.until(() -> all.stream().noneMatch(Thread::isAlive), GRACE, Duration.ofMillis(10))) {
             Thread t = all.stream().filter(Thread::isAlive).findFirst().orElseThrow();
             throw CheckFailed.when(doing)
                     .expected("close() to return once the accept loop's thread and the conversations' threads "
@@ -1213,7 +1214,7 @@ class ConcurrencyChecks {
                     .build();
         }
         if (Inspector.available()) {
-            var listening = ourListeners(port);
+            var listening = Inspector.ownListeners(port);
             if (!listening.isEmpty()) {
                 throw CheckFailed.when(doing)
                         .expected("no listener left on port " + port + " once close() has returned")
@@ -1240,24 +1241,11 @@ class ConcurrencyChecks {
         };
     }
 
-    /** The LISTEN rows on {@code port} that belong to this process (another process may use the same number). */
-    private static List<Inspector.Row> ourListeners(int port) {
-        return Inspector.ownTcp().stream().filter(r -> r.local().getPort() == port && r.state().equals("LISTEN"))
-                .toList();
-    }
-
-    /** Rows of the server's side of the connection from {@code kitPort}: local port = server, remote = kit. */
-    private static List<Inspector.Row> serverSideRows(int serverPort, int kitPort) {
-        return Inspector.tcp().stream()
-                .filter(r -> r.local().getPort() == serverPort && r.remote().getPort() == kitPort)
-                .toList();
-    }
-
     private static String rowsOfServerSide(ServerUnderCheck server, int kitPort) {
         if (!Inspector.available()) {
             return "";
         }
-        var rows = serverSideRows(server.port(), kitPort);
+        var rows = Inspector.tcpRowsBetween(server.port(), kitPort);
         String states = rows.stream().map(Object::toString).collect(Collectors.joining("\n"));
         return "\nthe kernel's row for your server's side: " + (rows.isEmpty() ? "(none)" : states)
                 + (rows.stream().anyMatch(r -> r.state().equals("CLOSE_WAIT"))
@@ -1266,24 +1254,7 @@ class ConcurrencyChecks {
 
     /** Polls {@code condition} every 10 ms for up to {@link #SETTLE}. */
     private static boolean pollUntil(java.util.function.BooleanSupplier condition) {
-        return pollUntil(condition, SETTLE, Duration.ofMillis(10));
+        return Poll.until(condition, SETTLE);
     }
 
-    private static boolean pollUntil(java.util.function.BooleanSupplier condition, Duration limit, Duration every) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(every.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-    }
 }

@@ -38,6 +38,7 @@ import tcplab.kit.Hex;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
+import tcplab.kit.Poll;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.RunningProgram;
 import tcplab.kit.ScriptedClient;
@@ -743,10 +744,10 @@ class FramingChecks {
                         .build();
             }
             leaving.close();
-            if (Inspector.available() && !pollUntil(() -> serverSideRows(port, kitPort).isEmpty())) {
+            if (Inspector.available() && !pollUntil(() -> Inspector.tcpRowsBetween(port, kitPort).isEmpty())) {
                 throw CheckFailed.when("closed a client's connection and looked at the kernel's table")
                         .expected("no row left for your server's side of that connection")
-                        .got(serverSideRows(port, kitPort).toString())
+                        .got(Inspector.tcpRowsBetween(port, kitPort).toString())
                         .wire(wire)
                         .next("converse(): close the accepted socket itself, not just its output.")
                         .build();
@@ -785,7 +786,7 @@ class FramingChecks {
             idle.close();                             // the kit's own ends: only your server's may be left now
             halfway.close();
             if (!pollUntil(() -> threads.stream().noneMatch(Thread::isAlive)
-                    && (!Inspector.available() || (ourListeners(port).isEmpty()
+                    && (!Inspector.available() || (Inspector.ownListeners(port).isEmpty()
                     && Inspector.openedSince(before).isEmpty())))) {
                 var left = Inspector.available() ? Inspector.openedSince(before) : List.<Inspector.Descriptor>of();
                 throw CheckFailed.when("called close() on your server")
@@ -809,7 +810,7 @@ class FramingChecks {
                         .build();
             }
             // The threads have ended; an uncaught exception is reported as its thread ends: give it a moment.
-            pollUntil(() -> !uncaught.isEmpty(), Duration.ofMillis(200), Duration.ofMillis(10));
+            Poll.until(() -> !uncaught.isEmpty(), Duration.ofMillis(200), Duration.ofMillis(10));
             if (!uncaught.isEmpty()) {
                 throw CheckFailed.when("let a client leave politely and then called close() on your server")
                         .expected("every conversation to end normally")
@@ -844,7 +845,7 @@ class FramingChecks {
             server.stop();
             wire.event("the check called stop() on your server");
             pollUntil(() -> server.threadInAccept().isEmpty()
-                    && (!Inspector.available() || ourListeners(port).isEmpty()));
+                    && (!Inspector.available() || Inspector.ownListeners(port).isEmpty()));
             try (var late = new Socket()) {
                 late.connect(new InetSocketAddress(HOST, port), (int) WAIT.toMillis());
                 throw CheckFailed.when("called stop() and then connected to port " + port)
@@ -964,8 +965,7 @@ class FramingChecks {
             } catch (ExecutionException e) {
                 throw LabCode.threw("called close() on your server", e.getCause());
             }
-            if (!gaveUpWhileHeld && !pollUntil(() -> serving.stream().noneMatch(Thread::isAlive), GRACE,
-                    Duration.ofMillis(10))) {
+            if (!gaveUpWhileHeld && !Poll.until(() -> serving.stream().noneMatch(Thread::isAlive), GRACE, Duration.ofMillis(10))) {
                 Thread t = serving.stream().filter(Thread::isAlive).findFirst().orElseThrow();
                 throw CheckFailed.when("called close() and let it return")
                         .expected("close() to return once the accept loop's thread and the conversations' threads "
@@ -1178,10 +1178,10 @@ class FramingChecks {
                             .next("run() is given: after the input ends it calls stop(), which must return at once.")
                             .build();
                 }
-                if (Inspector.available() && !pollUntil(() -> ourListeners(port).isEmpty())) {
+                if (Inspector.available() && !pollUntil(() -> Inspector.ownListeners(port).isEmpty())) {
                     throw CheckFailed.when(doing + ", served two clients, then ended the input")
                             .expected("no listener left on " + ip + ":" + port + ": stop() has closed it")
-                            .got("the kernel lists " + ourListeners(port))
+                            .got("the kernel lists " + Inspector.ownListeners(port))
                             .wire(wire)
                             .next("stop() is given: put it back as the stub has it.")
                             .build();
@@ -1225,7 +1225,7 @@ class FramingChecks {
                         .next("run() is given; the log (err) is for clients that went wrong only.")
                         .build();
             }
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty()
+            boolean clean = Poll.until(() -> Inspector.openedSince(before).isEmpty()
                     && newThreads(threadsBefore).isEmpty(), SETTLE, Duration.ofMillis(20));
             if (!clean) {
                 List<Inspector.Descriptor> left = Inspector.openedSince(before);
@@ -1540,7 +1540,7 @@ class FramingChecks {
 
     /** The log must hold one line per peer, naming its address and port, and no other line. */
     private static void expectOneLinePerPeer(ServerUnderCheck server, List<Peer> peers, String doing) {
-        pollUntil(() -> server.logLines().size() >= peers.size(), WAIT, Duration.ofMillis(10));
+        Poll.until(() -> server.logLines().size() >= peers.size(), WAIT, Duration.ofMillis(10));
         List<String> lines = server.logLines();
         if (server.logHasStackTrace()) {
             throw CheckFailed.when(doing)
@@ -1582,46 +1582,14 @@ class FramingChecks {
     }
 
     private static List<Thread> newThreads(List<Thread> before) {
-        pollUntil(() -> ServerUnderCheck.serverThreads().stream().allMatch(before::contains), SETTLE,
-                Duration.ofMillis(10));
+        Poll.until(() -> ServerUnderCheck.serverThreads().stream().allMatch(before::contains), SETTLE, Duration.ofMillis(10));
         var now = new ArrayList<>(ServerUnderCheck.serverThreads());
         now.removeAll(before);
         return now;
     }
 
-    private static List<Inspector.Row> ourListeners(int port) {
-        Set<Long> ours = Inspector.descriptors().stream().map(Inspector.Descriptor::inode)
-                .collect(Collectors.toSet());
-        return Inspector.tcp().stream()
-                .filter(r -> r.local().getPort() == port && r.state().equals("LISTEN") && ours.contains(r.inode()))
-                .toList();
-    }
-
-    private static List<Inspector.Row> serverSideRows(int serverPort, int kitPort) {
-        return Inspector.tcp().stream()
-                .filter(r -> r.local().getPort() == serverPort && r.remote().getPort() == kitPort)
-                .toList();
-    }
-
     private static boolean pollUntil(java.util.function.BooleanSupplier condition) {
-        return pollUntil(condition, SETTLE, Duration.ofMillis(10));
+        return Poll.until(condition, SETTLE);
     }
 
-    private static boolean pollUntil(java.util.function.BooleanSupplier condition, Duration limit, Duration every) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(every.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-    }
 }

@@ -31,6 +31,7 @@ import tcplab.kit.ChildJvm;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
+import tcplab.kit.Poll;
 import tcplab.kit.RunningProgram;
 import tcplab.kit.ProgramRun;
 import tcplab.kit.Sockets;
@@ -298,7 +299,7 @@ class ChatChecks {
                 }
             }
             var keys = server.clientKeys();
-            if (!pollUntil(() -> keys.stream().noneMatch(k -> k.isValid()
+            if (!Poll.until(() -> keys.stream().noneMatch(k -> k.isValid()
                     && (k.interestOps() & java.nio.channels.SelectionKey.OP_WRITE) != 0), WAIT)) {
                 throw CheckFailed.when(doing + "; every line was read")
                         .expected("no client's key still interested in OP_WRITE: nothing is left to send")
@@ -426,7 +427,7 @@ class ChatChecks {
                     + "closed: leave(client). " + LAB);
             if (Inspector.available()) {
                 int port = server.port();
-                boolean gone = pollUntil(() -> Inspector.tcpStatesAt(port).stream()
+                boolean gone = Poll.until(() -> Inspector.tcpStatesAt(port).stream()
                         .noneMatch(s -> s.equals("CLOSE_WAIT")), LONG);
                 if (!gone) {
                     throw CheckFailed.when("D connected and closed; R reset")
@@ -505,12 +506,12 @@ class ChatChecks {
                 // Let the server's thread finish passing that line on and go back to sleep in select(): ended while
                 // the thread is still on its way there, the input would make stop() look right even without the
                 // wakeup that a sleeping thread needs. Never fails: a loop shaped otherwise is judged as it is.
-                pollUntil(ChatChecks::serverThreadSelects, WAIT);
+                Poll.until(ChatChecks::serverThreadSelects, WAIT);
                 program.endInput();
                 wire.event("the check ended the program's input (Ctrl-D)");
                 awaitLine(program, "stopped listening", doing + ", then ended its input");
                 if (Inspector.available()) {
-                    boolean gone = pollUntil(() -> !Inspector.tcpStatesAt(port).contains("LISTEN"), LONG);
+                    boolean gone = Poll.until(() -> !Inspector.tcpStatesAt(port).contains("LISTEN"), LONG);
                     if (!gone) {
                         throw CheckFailed.when(doing + ", then ended its input (run() calls stop())")
                                 .expected("no listener left on port " + port)
@@ -569,7 +570,7 @@ class ChatChecks {
                 a.read(WAIT);
                 server.stop();
                 String doing = "connected A and B, then called stop()";
-                if (!pollUntil(() -> Inspector.available() ? !Inspector.tcpStatesAt(port).contains("LISTEN")
+                if (!Poll.until(() -> Inspector.available() ? !Inspector.tcpStatesAt(port).contains("LISTEN")
                         : refused(port), LONG)) {
                     throw CheckFailed.when(doing)
                             .expected("new clients refused within " + LONG.toSeconds() + " s (the listener closed)")
@@ -649,7 +650,7 @@ class ChatChecks {
             }
         }
         if (Inspector.available()) {
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty()
+            boolean clean = Poll.until(() -> Inspector.openedSince(before).isEmpty()
                     && Inspector.tcpStatesAt(port).stream().noneMatch(s -> s.equals("LISTEN") || s.equals("CLOSE_WAIT")),
                     Duration.ofMillis(500));
             if (!clean) {
@@ -664,7 +665,7 @@ class ChatChecks {
             }
         }
         List<Thread> left = ServerUnderCheck.newThreadsSince(threadsBefore);
-        if (!pollUntil(() -> ServerUnderCheck.newThreadsSince(threadsBefore).isEmpty(), Duration.ofMillis(500))) {
+        if (!Poll.until(() -> ServerUnderCheck.newThreadsSince(threadsBefore).isEmpty(), Duration.ofMillis(500))) {
             throw CheckFailed.when("called close()").expected("no thread of your server left")
                     .got(ServerUnderCheck.names(left) + " still run").next(LAB).build();
         }
@@ -920,7 +921,7 @@ class ChatChecks {
      */
     private void awaitReadByServer(Chatter c, int serverPort) {
         int clientPort = c.socket.getLocalPort();
-        pollUntil(() -> receiveQueue(serverPort, clientPort) <= 0, WAIT);
+        Poll.until(() -> receiveQueue(serverPort, clientPort) <= 0, WAIT);
     }
 
     /** The rx_queue of the row with local port {@code local} and remote port {@code remote}; -1 if none is found. */
@@ -993,17 +994,6 @@ class ChatChecks {
             }
         }
         return false;
-    }
-
-    private static boolean pollUntil(BooleanSupplier condition, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            pause();
-        }
-        return true;
     }
 
     private static void pause() {
