@@ -39,10 +39,13 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<FrameServer> {
                 holdTheLog, fromAPlainThread, log -> FrameServer.start(host, 0, limits, log));
     }
 
-    /** {@code new Limits(request 500 ms, write 30000 ms)}: the limits as a failure message names them. */
+    /** {@code new Limits(request 500 ms, write 30 s)}: the limits as a failure message names them. */
     static String show(Limits limits) {
-        return "new Limits(request " + limits.request().toMillis() + " ms, write " + limits.write().toMillis()
-                + " ms)";
+        return "new Limits(request " + show(limits.request()) + ", write " + show(limits.write()) + ")";
+    }
+
+    private static String show(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** Starts the learner's server on loopback, port 0, with {@code limits}. */
