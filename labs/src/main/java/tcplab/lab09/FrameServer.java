@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The protocol is Lab 06's: every frame a client sends gets {@link Frames#reply} as an answer, written with
  * {@link Frames#write} (which writes a frame in two pieces); a client that closes between frames is answered with a
- * close. What is new are three bounds and two socket options, on every accepted connection:
+ * close. What is new are two deadlines and two socket options, on every accepted connection:
  * <ul>
  *   <li>a <b>request deadline</b>, {@link Limits#request()}: a whole frame must have arrived within it, counted
  *       from the start of the conversation (for the first frame) and from the end of the previous reply (for each
@@ -42,8 +42,9 @@ import java.util.concurrent.TimeUnit;
  * A client that went wrong (it reset, left in the middle of a frame, overran either deadline) costs one line in the
  * log that names its address and port; the others notice nothing.
  *
- * <p>Build it in this order (Lesson 09; the section names are in brackets). Your Lab 06 code is the start of it:
- * {@link #start}, {@code serve()}, {@link #stop} and {@link #close} are Lab 06's; then
+ * <p>{@link #start}, {@code serve()}, {@link #stop} and {@link #close} are Lab 06's: copy yours (or Lab 06's
+ * reference, {@code ./tcplab solution 06}), and end {@code close()} with {@code watchdog.shutdownNow()}. Then build
+ * the rest in this order (Lesson 09; the section names are in brackets):
  * <ol>
  *   <li>{@code readBefore(client, in, deadline)}: a whole frame, with {@code setSoTimeout(remaining)} recomputed
  *       before each read ("A deadline, not a timeout").</li>
@@ -95,16 +96,8 @@ public final class FrameServer implements AutoCloseable {
      * @throws IllegalArgumentException if {@code port} is not in 0..65535
      */
     public static FrameServer start(String host, int port, Limits limits, PrintStream log) throws IOException {
-        var listener = new ServerSocket();
-        try {
-            listener.bind(new InetSocketAddress(host, port));
-        } catch (IOException | RuntimeException e) {
-            listener.close();
-            throw e;
-        }
-        var server = new FrameServer(listener, limits, log);
-        server.serving.start();
-        return server;
+        throw new UnsupportedOperationException(
+                "TODO: Lab 06's start: bind a ServerSocket to host:port, make a FrameServer with it, start its thread");
     }
 
     /** The port the server listens on. */
@@ -118,19 +111,8 @@ public final class FrameServer implements AutoCloseable {
      * down (no new ones; those in progress go on) and returns.
      */
     private void serve() {
-        try {
-            while (true) {
-                Socket client;
-                try {
-                    client = listener.accept();
-                } catch (IOException e) {
-                    return;                       // stop() closed the listener: the normal way out
-                }
-                conversations.execute(() -> converse(client));
-            }
-        } finally {
-            conversations.shutdown();             // or awaitStopped() could never say the conversations are over
-        }
+        throw new UnsupportedOperationException(
+                "TODO: Lab 06's serve: accept, conversations.execute(() -> converse(client)), again; shutdown()");
     }
 
     // tag::todo[]
@@ -161,13 +143,15 @@ public final class FrameServer implements AutoCloseable {
 
     /**
      * Writes one reply with {@link Frames#write}, under the watchdog: if the write has not returned within
-     * {@code limits.write()}, the watchdog closes the socket, which ends the blocked write with an exception.
+     * {@code limits.write()}, the watchdog closes the socket, which ends the blocked write with an exception (a
+     * {@code SocketException}: "Socket closed"). Whatever happens, the alarm is cancelled when the write is over,
+     * so that it never closes the connection later.
      *
-     * @throws SocketTimeoutException if the write deadline passed (the watchdog closed the socket)
+     * @throws IOException if the write fails, also when the watchdog closed the socket
      */
     private void reply(Socket client, OutputStream out, String text) throws IOException {
         throw new UnsupportedOperationException(
-                "TODO: schedule closing the client on the watchdog, Frames.write, cancel the alarm");
+                "TODO: schedule closing the client on the watchdog, Frames.write, cancel the alarm (finally)");
     }
     // end::todo[]
 
@@ -176,7 +160,8 @@ public final class FrameServer implements AutoCloseable {
      * progress run to their ends (each within its deadlines); then their threads and the server's thread end.
      */
     public void stop() {
-        closeQuietly(listener);
+        throw new UnsupportedOperationException(
+                "TODO: Lab 06's stop: close the listener, and only the listener");
     }
 
     /**
@@ -186,17 +171,8 @@ public final class FrameServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closing = true;                           // first, so a conversation that starts now sees it
-        stop();
-        for (Socket client : open) {
-            closeQuietly(client);                 // its blocked read (or write) throws, and its thread ends
-        }
-        try {
-            awaitStopped(Duration.ofSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();   // whoever interrupted us still needs to know
-        }
-        watchdog.shutdownNow();
+        throw new UnsupportedOperationException(
+                "TODO: Lab 06's close: closing, stop, close `open`, await (keep an interrupt), watchdog.shutdownNow()");
     }
 
     /** Closes a socket on purpose: it is unusable either way, and nobody could act on an error here. */

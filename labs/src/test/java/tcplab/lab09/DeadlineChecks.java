@@ -73,7 +73,7 @@ class DeadlineChecks {
 
     @Test
     @Order(1)
-    @Hint("start(), serve(), stop() and close() are given, as Lab 06 built them. converse() answers each frame: "
+    @Hint("start(), serve(), stop() and close() are Lab 06's: copy yours. converse() answers each frame: "
             + "text = readBefore(client, in, deadline), then reply(client, out, Frames.reply(text)), until "
             + "readBefore returns null (the client closed between frames). readBefore reads a whole frame of 128 "
             + "bytes, however they arrive, and returns Frames.text(frame); reply writes with Frames.write. An "
@@ -117,7 +117,7 @@ class DeadlineChecks {
             + "conversations.execute(() -> converse(client)), then straight back to accept(). Likely causes: "
             + "converse(client) called directly in serve() (it runs on the accept loop's thread); a new thread "
             + "that is run() instead of start()ed; a conversation that holds a lock (synchronized) the others "
-            + "need. Lesson 06, \"A thread per connection\"; here serve() is given.")
+            + "need. Lesson 06, \"A thread per connection\"; serve() is Lab 06's.")
     @DisplayName("A second client is answered while the first is silent")
     void a_second_client_is_answered_while_the_first_is_silent() throws IOException {
         try (var server = ServerUnderCheck.start(PATIENT);
@@ -198,7 +198,7 @@ class DeadlineChecks {
     @Test
     @Order(5)
     @Hint("A client that is slow but inside the deadline must be served: here each frame takes about half a "
-            + "second to arrive, in two pieces, with a request deadline of 1.5 s and a write deadline of 1 s, and "
+            + "second to arrive, in two pieces, with a request deadline of 2 s and a write deadline of 1 s, and "
             + "the conversation as a whole lasts longer than both. The deadline is per frame: take it anew in "
             + "converse() before each readBefore (System.nanoTime() + limits.request().toNanos()), not once per "
             + "connection. And reply() must cancel its watchdog alarm once the write has returned, or the alarm "
@@ -206,12 +206,13 @@ class DeadlineChecks {
             + "reads\".")
     @DisplayName("A slow client inside the deadlines is served, frame after frame")
     void a_slow_client_inside_the_deadlines_is_served_frame_after_frame() throws IOException {
-        var limits = new Limits(Duration.ofMillis(1500), Duration.ofMillis(1000));
+        int frames = 6;                           // about 3 s in all: longer than either deadline
+        var limits = new Limits(Duration.ofMillis(2000), Duration.ofMillis(1000));
         try (var server = ServerUnderCheck.start(limits);
              var slow = connect(server.port())) {
             wire.event("a client that sends each frame in two pieces, 250 ms apart, to a server started with "
                     + ServerUnderCheck.show(limits));
-            for (int i = 1; i <= 5; i++) {
+            for (int i = 1; i <= frames; i++) {
                 String text = "slow frame " + i;
                 Received r;
                 try {
@@ -233,12 +234,12 @@ class DeadlineChecks {
                             .build();
                 }
                 // Which frame the connection ended at, and how, depends on timing: the message names neither.
-                throw CheckFailed.when("sent five frames, each in two pieces 250 ms apart and each as soon as "
-                                + "the previous reply had come, to a server started with "
+                throw CheckFailed.when("sent " + frames + " frames, each in two pieces 250 ms apart and each as soon "
+                                + "as the previous reply had come, to a server started with "
                                 + ServerUnderCheck.show(limits))
-                        .expected("five replies: every frame came well inside its deadline, and every reply was "
+                        .expected(frames + " replies: every frame came well inside its deadline, and every reply was "
                                 + "taken at once")
-                        .got("the first reply, and then your server ended the conversation before the fifth"
+                        .got("the first reply, and then your server ended the conversation before the last"
                                 + (r.ending() == Ending.COMPLETE ? ", or a reply was wrong" : ""))
                         .next("your server ended a conversation that kept every deadline. Likely causes: a request "
                                 + "deadline taken once per connection instead of once per frame (converse() takes "
@@ -272,21 +273,27 @@ class DeadlineChecks {
         var limits = new Limits(PATIENT.request(), Duration.ofMillis(400));
         Duration limit = limits.write().plus(FLOOD_SLACK);
         try (var server = ServerUnderCheck.start(limits)) {
-            long connecting = System.nanoTime();
             try (var flooder = new Flooder(HOST, server.port())) {
                 int flooderPort = flooder.localPort();
                 wire.event("a client connected from port " + flooderPort + " that sends frames without pause and "
                         + "never reads (its bytes are not shown here)");
                 exchangeFresh(server, "while one never reads", "another client sends and never reads");
-                long left = limit.toMillis() - Duration.ofNanos(System.nanoTime() - connecting).toMillis();
-                if (!flooder.awaitEnded(Math.max(1, left))) {
+                // Timed from the client's last write that went through: the server's write blocked before that
+                // (it stops reading only then), however long the buffers took to fill on this machine.
+                long began = System.nanoTime();
+                boolean ended;
+                do {
+                    ended = flooder.awaitEnded(50);
+                } while (!ended && System.nanoTime() - flooder.lastProgress() < limit.toNanos()
+                        && System.nanoTime() - began < FLOOD_CAP.toNanos());
+                if (!ended) {
                     throw CheckFailed.when("connected a client that sends frames and never reads the replies, to a "
                                     + "server started with " + ServerUnderCheck.show(limits))
                             .expected("your server to close that connection once a reply had waited "
                                     + limits.write().toMillis() + " ms (the kit allows " + LabCode.seconds(limit)
-                                    + " from the connect)")
-                            .got("the client could still send: your server's conversation was still blocked in a "
-                                    + "write")
+                                    + " from the moment the client's writes stopped going through)")
+                            .got("the connection was still open: your server's conversation was still blocked in "
+                                    + "a write")
                             .wire(wire)
                             .next("reply(): a blocked write has no timeout. Schedule an alarm before the write "
                                     + "(watchdog.schedule(() -> close the client, limits.write())), and cancel it "
@@ -331,6 +338,7 @@ class DeadlineChecks {
     void the_write_deadline_is_the_one_start_was_given() throws Exception {
         var limits = new Limits(Duration.ofSeconds(1), Duration.ofSeconds(4));
         try (var server = ServerUnderCheck.start(limits)) {
+            exchangeFresh(server, "before", null);
             long connecting = System.nanoTime();
             try (var flooder = new Flooder(HOST, server.port())) {
                 long wait = limits.write().minus(EARLY_MARGIN).toMillis()
@@ -435,6 +443,8 @@ class DeadlineChecks {
     private static final Duration TRICKLE_SLACK = Duration.ofSeconds(3);
     /** How far past the write deadline a correct server may cut off a client that never reads. */
     private static final Duration FLOOD_SLACK = Duration.ofSeconds(3);
+    /** How long the kit lets a client that never reads go on at most, whatever the server does. */
+    private static final Duration FLOOD_CAP = Duration.ofSeconds(20);
     /** A connection that ends this much before its deadline ended early for certain. */
     private static final Duration EARLY_MARGIN = Duration.ofMillis(50);
     private static final Duration TRICKLE = Duration.ofMillis(200);
@@ -838,6 +848,7 @@ class DeadlineChecks {
         Assumptions.assumeTrue(Inspector.available(), Inspector.unavailableReason());
         Set<Inspector.Descriptor> before = Inspector.descriptors();
         List<Thread> threadsBefore = ServerUnderCheck.serverThreads();
+        List<Thread> watchdogsBefore = newWatchdogs(List.of());
         try (var server = ServerUnderCheck.start(PATIENT)) {
             int port = server.port();
             try (var polite = connect(port)) {
@@ -884,7 +895,22 @@ class DeadlineChecks {
                                 + "threads until then); close(): close every socket in `open` and awaitStopped.")
                         .build();
             }
+            // The watchdog's thread waits in its scheduler's queue, with none of the server's code on its stack: it is
+            // known by the name the given constructor gives it.
+            if (!pollUntil(() -> newWatchdogs(watchdogsBefore).isEmpty())) {
+                throw CheckFailed.when("served six clients and called close()")
+                        .expected("the watchdog's thread (\"frame-watchdog\") to have ended too")
+                        .got("it still runs")
+                        .next("close(): end it with watchdog.shutdownNow(), once the conversations are over.")
+                        .build();
+            }
         }
+    }
+
+    /** The watchdog threads (named by the given constructor) alive now that are not in {@code before}. */
+    private static List<Thread> newWatchdogs(List<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("frame-watchdog") && t.isAlive() && !before.contains(t)).toList();
     }
 
     private static List<Thread> newThreads(List<Thread> before) {
@@ -1233,7 +1259,8 @@ class DeadlineChecks {
             } catch (TimeoutException e) {
                 throw CheckFailed.when(doing + "; after the input ended, both clients closed")
                         .expected("the program to return, its server stopped")
-                        .got("it was still running after " + LabCode.seconds(WAIT) + "\n" + programState(exit, out, err))
+                        .got("it was still running after " + LabCode.seconds(WAIT) + "\n"
+                                + programState(exit, out, err))
                         .wire(wire)
                         .next("serve(): once accept() fails on the closed listener, conversations.shutdown() and "
                                 + "return; run() waits for that with awaitStopped().")

@@ -20,6 +20,8 @@ final class Flooder implements AutoCloseable {
 
     private final Socket socket = new Socket();
     private final AtomicLong sent = new AtomicLong();
+    /** When a write last went through: once the server stops reading, this stops moving. */
+    private volatile long lastProgress = System.nanoTime();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile IOException failure;
     private final Thread sender;
@@ -43,6 +45,7 @@ final class Flooder implements AutoCloseable {
                 while (true) {
                     out.write(batch);
                     sent.addAndGet(batch.length);
+                    lastProgress = System.nanoTime();
                 }
             } catch (IOException e) {
                 failure = e;
@@ -60,6 +63,14 @@ final class Flooder implements AutoCloseable {
 
     long sent() {
         return sent.get();
+    }
+
+    /**
+     * When the client's last write went through ({@code System.nanoTime()}). The server stops reading only while
+     * its own write to this client is blocked, so its write blocked before this moment.
+     */
+    long lastProgress() {
+        return lastProgress;
     }
 
     /** Whether the sending thread ended (its connection failed) within {@code millis}. */

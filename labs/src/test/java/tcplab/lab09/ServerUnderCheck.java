@@ -108,8 +108,9 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<FrameServer> {
     /** What a silent server most likely means, for the "look at" line of a failure. */
     String whyNoAnswer() {
         if (nothingRuns()) {
-            return "your server's threads have all ended: serve() returned or threw (it is given as Lab 06's: "
-                    + "was it changed? A stack trace on the console says).";
+            return "your server's threads have all ended: serve() returned or threw (is it still a TODO? A "
+                    + "stack trace on the console says). It is Lab 06's: accept, hand the client to conversations, "
+                    + "accept again.";
         }
         return "converse(), readBefore() and reply(): is each frame read whole (readBefore) and answered with "
                 + "reply(client, out, Frames.reply(text))? Are they still TODOs? An exception on a conversation's "

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The protocol is Lab 06's: every frame a client sends gets {@link Frames#reply} as an answer, written with
  * {@link Frames#write} (which writes a frame in two pieces); a client that closes between frames is answered with a
- * close. What is new are three bounds and two socket options, on every accepted connection:
+ * close. What is new are two deadlines and two socket options, on every accepted connection:
  * <ul>
  *   <li>a <b>request deadline</b>, {@link Limits#request()}: a whole frame must have arrived within it, counted
  *       from the start of the conversation (for the first frame) and from the end of the previous reply (for each
@@ -42,8 +42,9 @@ import java.util.concurrent.TimeUnit;
  * A client that went wrong (it reset, left in the middle of a frame, overran either deadline) costs one line in the
  * log that names its address and port; the others notice nothing.
  *
- * <p>Build it in this order (Lesson 09; the section names are in brackets). Your Lab 06 code is the start of it:
- * {@link #start}, {@code serve()}, {@link #stop} and {@link #close} are Lab 06's; then
+ * <p>{@link #start}, {@code serve()}, {@link #stop} and {@link #close} are Lab 06's: copy yours (or Lab 06's
+ * reference, {@code ./tcplab solution 06}), and end {@code close()} with {@code watchdog.shutdownNow()}. Then build
+ * the rest in this order (Lesson 09; the section names are in brackets):
  * <ol>
  *   <li>{@code readBefore(client, in, deadline)}: a whole frame, with {@code setSoTimeout(remaining)} recomputed
  *       before each read ("A deadline, not a timeout").</li>
@@ -206,22 +207,20 @@ public final class FrameServer implements AutoCloseable {
     // tag::reply[]
     /**
      * Writes one reply with {@link Frames#write}, under the watchdog: if the write has not returned within
-     * {@code limits.write()}, the watchdog closes the socket, which ends the blocked write with an exception.
+     * {@code limits.write()}, the watchdog closes the socket, which ends the blocked write with an exception (a
+     * {@code SocketException}: "Socket closed"). Whatever happens, the alarm is cancelled when the write is over,
+     * so that it never closes the connection later.
      *
-     * @throws SocketTimeoutException if the write deadline passed (the watchdog closed the socket)
+     * @throws IOException if the write fails, also when the watchdog closed the socket
      */
     private void reply(Socket client, OutputStream out, String text) throws IOException {
         ScheduledFuture<?> alarm = watchdog.schedule(() -> closeQuietly(client),
                 limits.write().toNanos(), TimeUnit.NANOSECONDS);
         try {
-            Frames.write(out, text);
-        } catch (IOException e) {
-            if (alarm.cancel(false)) {
-                throw e;                          // the alarm had not gone off: some other trouble
-            }
-            throw new SocketTimeoutException("the client took no reply for " + limits.write().toMillis() + " ms");
+            Frames.write(out, text);              // throws once the watchdog has closed the socket
+        } finally {
+            alarm.cancel(false);                  // the alarm must not close a healthy connection later
         }
-        alarm.cancel(false);                      // in time: the alarm must not close a healthy connection later
     }
     // end::reply[]
 
