@@ -18,6 +18,8 @@ public final class Transcript {
     private final List<Entry> entries = new ArrayList<>();
     private final String kitName;
     private final String labName;
+    /** Whether bytes read one after another, with nothing in between, are shown as one block. */
+    private boolean joinReads;
 
     /** A transcript between the kit's peer and the learner's program, named from the kit's side. */
     public Transcript() {
@@ -34,9 +36,27 @@ public final class Transcript {
         entries.add(new Entry(kitName + " → " + labName, copy(bytes, offset, length), null));
     }
 
+    /**
+     * A transcript that shows bytes the kit read one after another as one block: for a lab whose code writes a
+     * message in pieces on purpose, where how the kit's reads happened to split them depends on timing only.
+     */
+    public static Transcript joiningReads() {
+        var t = new Transcript();
+        t.joinReads = true;
+        return t;
+    }
+
     /** Bytes the kit read from the learner's code. */
     public synchronized void kitReceived(byte[] bytes, int offset, int length) {
-        entries.add(new Entry(labName + " → " + kitName, copy(bytes, offset, length), null));
+        String who = labName + " → " + kitName;
+        Entry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        if (joinReads && last != null && who.equals(last.who)) {
+            byte[] joined = java.util.Arrays.copyOf(last.bytes, last.bytes.length + length);
+            System.arraycopy(bytes, offset, joined, last.bytes.length, length);
+            entries.set(entries.size() - 1, new Entry(who, joined, null));
+            return;
+        }
+        entries.add(new Entry(who, copy(bytes, offset, length), null));
     }
 
     /** Something that is not bytes: a connect, a close, a reset, a timeout. */

@@ -62,6 +62,9 @@ class CInteropTest {
     /** Lesson 08's one-thread C server (epoll: Linux only); null while lesson 08 is not here. */
     private static Path cEpollServer;
 
+    /** Lesson 09's C server with a request deadline and a write bound; null while lesson 09 is not here. */
+    private static Path cDeadlineServer;
+
     private final List<Process> processes = new ArrayList<>();
     private final Map<Process, String> outputs = new HashMap<>();
 
@@ -86,6 +89,8 @@ class CInteropTest {
             cEpollServer = cc(epoll, "epoll_server");
             cConcurrentServers.add(cEpollServer);
         }
+        Path deadlines = root.resolve("lessons/09-deadlines/deadline_server.c");
+        cDeadlineServer = Files.exists(deadlines) ? cc(deadlines, "deadline_server", "-pthread") : null;
         Path storeClient = root.resolve("lessons/07-framing/store_client.c");
         cStoreClient = Files.exists(storeClient) ? cc(storeClient, "store_client") : null;
     }
@@ -189,6 +194,43 @@ class CInteropTest {
             }
             server.destroy();
         }
+    }
+
+    /**
+     * Lesson 09: the C server answers a frame, and cuts off a client that trickles one byte every 100 ms at its
+     * request deadline (500 ms): not before it, and long before the frame would be complete (12.8 s).
+     */
+    @Test
+    @Timeout(60)
+    void the_lesson_09_C_server_answers_and_cuts_off_a_trickling_client_at_its_deadline() throws Exception {
+        Assumptions.assumeTrue(cDeadlineServer != null, "lessons/09-deadlines is not in this tree");
+        Process server = start("", cDeadlineServer.toString(), "127.0.0.1", "0", "500", "2000");
+        int port = awaitPort(() -> read(stdoutOf(server)), "deadline_server");
+        try (var talker = new java.net.Socket("127.0.0.1", port)) {
+            talker.setSoTimeout((int) LIMIT.toMillis());
+            talker.getOutputStream().write(java.util.Arrays.copyOf("on time".getBytes(StandardCharsets.UTF_8), 128));
+            byte[] reply = talker.getInputStream().readNBytes(128);
+            assertEquals("on time *_*", new String(reply, StandardCharsets.UTF_8).replace("\0", ""));
+        }
+        long connecting = System.nanoTime();
+        try (var trickler = new java.net.Socket("127.0.0.1", port)) {
+            trickler.setSoTimeout(100);
+            int ended = -2;
+            for (int i = 0; i < 100 && ended == -2; i++) {
+                try {
+                    trickler.getOutputStream().write('x');
+                    ended = trickler.getInputStream().read();   // -1 once the server has closed
+                } catch (java.net.SocketTimeoutException e) {
+                    // Still open: the next byte.
+                } catch (IOException e) {
+                    ended = -1;                                 // a reset: closed as well
+                }
+            }
+            long took = (System.nanoTime() - connecting) / 1_000_000;
+            assertEquals(-1, ended, "the trickling client was not cut off within 100 bytes");
+            assertTrue(took >= 450 && took < 10_000, "cut off after " + took + " ms; its deadline was 500 ms");
+        }
+        server.destroy();
     }
 
     /** Lesson 08: the epoll server answers as Lab 06's reference, for a thousand clients at once, on one thread. */
