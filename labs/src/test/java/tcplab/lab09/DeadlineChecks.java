@@ -3,7 +3,6 @@ package tcplab.lab09;
 import static tcplab.lab09.ServerUnderCheck.HOST;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -15,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,8 +31,9 @@ import tcplab.kit.Frame;
 import tcplab.kit.Hint;
 import tcplab.kit.Inspector;
 import tcplab.kit.LabCode;
-import tcplab.kit.LiveOutput;
+import tcplab.kit.Poll;
 import tcplab.kit.ProgramRun;
+import tcplab.kit.RunningProgram;
 import tcplab.kit.ScriptedClient;
 import tcplab.kit.Sockets;
 import tcplab.kit.Transcript;
@@ -313,7 +312,7 @@ class DeadlineChecks {
                                     + "removes the socket from `open`.")
                             .build();
                 }
-                if (Inspector.available() && !pollUntil(() -> serverSideRows(server.port(), flooderPort).isEmpty())) {
+                if (Inspector.available() && !pollUntil(() -> Inspector.tcpRowsBetween(server.port(), flooderPort).isEmpty())) {
                     throw CheckFailed.when("cut off a client that never read, and looked at the kernel's table")
                             .expected("no row left for your server's side of that connection")
                             .got(rowsOfServerSide(server, flooderPort).strip())
@@ -560,7 +559,7 @@ class DeadlineChecks {
                             .build();
                 }
                 leaving.close();
-                if (Inspector.available() && !pollUntil(() -> serverSideRows(server.port(), kitPort).isEmpty())) {
+                if (Inspector.available() && !pollUntil(() -> Inspector.tcpRowsBetween(server.port(), kitPort).isEmpty())) {
                     throw CheckFailed.when("closed a client's connection and looked at the kernel's table")
                             .expected("no row left for your server's side of that connection")
                             .got(rowsOfServerSide(server, kitPort).strip())
@@ -868,7 +867,7 @@ class DeadlineChecks {
                 server.closeServer();
                 // Every conversation has ended by now; let the kit's ends close before looking.
             }
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty(), GRACE, Duration.ofMillis(50));
+            boolean clean = Poll.until(() -> Inspector.openedSince(before).isEmpty(), GRACE, Duration.ofMillis(50));
             if (!clean) {
                 List<String> open = new ArrayList<>();
                 for (var d : Inspector.openedSince(before)) {
@@ -1176,39 +1175,16 @@ class DeadlineChecks {
         String ip = "127.0.0.2";
         Set<Inspector.Descriptor> before = Inspector.descriptors();
         List<Thread> threadsBefore = ServerUnderCheck.serverThreads();
-        var out = new LiveOutput();
-        var err = new LiveOutput();
-        var inputEnds = new CountDownLatch(1);
-        InputStream stdin = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                try {
-                    inputEnds.await();
-                } catch (InterruptedException e) {
-                    throw new java.io.InterruptedIOException("the check is over");
-                }
-                return -1;
-            }
-        };
-        var exit = new CompletableFuture<Integer>();
-        Thread program = new Thread(() -> {
-            try {
-                exit.complete(FrameServer.run(new String[] {ip, "0"}, stdin, out.printStream(), err.printStream()));
-            } catch (Throwable t) {
-                exit.completeExceptionally(t);
-            }
-        }, "your-program");
-        program.setDaemon(true);
-        program.start();
-        String doing = "ran your program with arguments [" + ip + ", 0] and kept its standard input open";
-        try {
-            String listening = awaitLine(out, "listening on ", exit);
+        var program = RunningProgram.start(FrameServer::run, ip, "0");
+        String doing = program.doing();
+        try (program) {
+            String listening = program.awaitLine("listening on ", WAIT);
             var m = java.util.regex.Pattern.compile("listening on " + ip.replace(".", "\\.")
                     + ":(\\d+) \\(Ctrl-D stops it\\)").matcher(listening == null ? "" : listening);
             if (!m.matches()) {
                 throw CheckFailed.when(doing)
                         .expected("a line \"listening on " + ip + ":<the port it got> (Ctrl-D stops it)\" on out")
-                        .got(programState(exit, out, err))
+                        .got(program.state())
                         .next("run() is given: it prints that line once start() has returned. Did start() return "
                                 + "(it must not serve by itself)? Is the listener bound to the host it is given?")
                         .build();
@@ -1216,31 +1192,30 @@ class DeadlineChecks {
             int port = Integer.parseInt(m.group(1));
             try (var first = ScriptedClient.connect(ip, port, wire, WAIT);
                  var second = ScriptedClient.connect(ip, port, wire, WAIT)) {
-                programExchange(second, "second, served first", null, exit, out, err);
-                programExchange(first, "first, served second", null, exit, out, err);
-                inputEnds.countDown();
+                programExchange(second, "second, served first", null, program);
+                programExchange(first, "first, served second", null, program);
+                program.endInput();
                 wire.event("the check ended the program's standard input (Ctrl-D)");
-                String stopped = awaitLine(out, "stopped listening", exit);
+                String stopped = program.awaitLine("stopped listening", WAIT);
                 if (stopped == null) {
                     throw CheckFailed.when(doing + ", served two clients, then ended the input")
                             .expected("a line \"stopped listening; …\" on out")
-                            .got(programState(exit, out, err))
+                            .got(program.state())
                             .wire(wire)
                             .next("run() is given: after the input ends it calls stop(), which must return at "
                                     + "once: close the listener, and wait for nothing.")
                             .build();
                 }
-                if (Inspector.available() && !ourListeners(port).isEmpty()) {
+                if (Inspector.available() && !Inspector.ownListeners(port).isEmpty()) {
                     throw CheckFailed.when(doing + ", served two clients, then ended the input")
                             .expected("no listener left on " + ip + ":" + port + ": stop() has closed it")
-                            .got("the kernel lists " + ourListeners(port))
+                            .got("the kernel lists " + Inspector.ownListeners(port))
                             .wire(wire)
                             .next("stop(): close the listener (run() is given and calls it once the input ends).")
                             .build();
                 }
                 for (var client : List.of(first, second)) {
-                    programExchange(client, "after the input ended", "the check ended the program's input",
-                            exit, out, err);
+                    programExchange(client, "after the input ended", "the check ended the program's input", program);
                     client.shutdownOutput();
                     Received end = client.read(1, WAIT);
                     if (end.ending() != Ending.CLOSED) {
@@ -1255,12 +1230,12 @@ class DeadlineChecks {
             }
             int code;
             try {
-                code = exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                code = program.exitCode(WAIT);
             } catch (TimeoutException e) {
                 throw CheckFailed.when(doing + "; after the input ended, both clients closed")
                         .expected("the program to return, its server stopped")
                         .got("it was still running after " + LabCode.seconds(WAIT) + "\n"
-                                + programState(exit, out, err))
+                                + program.state())
                         .wire(wire)
                         .next("serve(): once accept() fails on the closed listener, conversations.shutdown() and "
                                 + "return; run() waits for that with awaitStopped().")
@@ -1270,16 +1245,16 @@ class DeadlineChecks {
             }
             List<String> expectedOut = List.of("listening on " + ip + ":" + port + " (Ctrl-D stops it)",
                     "stopped listening; waiting up to 10 s for the conversations in progress to end");
-            if (code != 0 || !out.text().lines().toList().equals(expectedOut) || !err.text().isEmpty()) {
+            if (code != 0 || !program.out().text().lines().toList().equals(expectedOut) || !program.err().text().isEmpty()) {
                 throw CheckFailed.when(doing + ", served two clients, ended the input, and the clients closed")
                         .expected("exit code 0, out exactly:\n" + String.join("\n", expectedOut)
                                 + "\nand nothing on err (no client went wrong)")
-                        .got(programState(exit, out, err))
+                        .got(program.state())
                         .wire(wire)
                         .next("run() is given; the log (err) is for clients that went wrong only.")
                         .build();
             }
-            boolean clean = pollUntil(() -> Inspector.openedSince(before).isEmpty()
+            boolean clean = Poll.until(() -> Inspector.openedSince(before).isEmpty()
                     && newThreads(threadsBefore).isEmpty(), GRACE, Duration.ofMillis(20));
             if (!clean) {
                 List<Inspector.Descriptor> left = Inspector.openedSince(before);
@@ -1292,55 +1267,11 @@ class DeadlineChecks {
                                 + "way out; close(): wait with awaitStopped().")
                         .build();
             }
-        } finally {
-            inputEnds.countDown();
-            program.join(CALL.toMillis());
-            if (program.isAlive()) {
-                // Stuck in the learner's code (a start() that serves by itself, say): wake what it may wait on.
-                Sockets.wakeListeners();
-                program.interrupt();
-            }
         }
-    }
-
-    /** Waits up to {@link #WAIT} for a whole line of {@code out} starting with {@code start}; null if none came. */
-    private static String awaitLine(LiveOutput out, String start, CompletableFuture<Integer> exit) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            String text = out.text();
-            for (String line : text.split("\n", -1)) {
-                if (line.startsWith(start) && text.contains(line + "\n")) {
-                    return line;
-                }
-            }
-            if (exit.isDone() || System.nanoTime() > deadline) {
-                return null;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-        }
-    }
-
-    private static String programState(CompletableFuture<Integer> exit, LiveOutput out, LiveOutput err) {
-        String state;
-        if (!exit.isDone()) {
-            state = "still running";
-        } else if (exit.isCompletedExceptionally()) {
-            state = "threw " + exit.handle((v, t) -> String.valueOf(t.getCause() != null ? t.getCause() : t)).join();
-        } else {
-            state = "exit code " + exit.join();
-        }
-        return state + "\nstdout: " + (out.text().isEmpty() ? "(nothing)" : Transcript.quote(out.text()))
-                + "\nstderr: " + (err.text().isEmpty() ? "(nothing)" : Transcript.quote(err.text()));
     }
 
     /** One frame and its reply with the program's server; the failure shows what the program printed. */
-    private void programExchange(Conversation c, String text, String event, CompletableFuture<Integer> exit,
-            LiveOutput out, LiveOutput err) throws IOException {
+    private void programExchange(Conversation c, String text, String event, RunningProgram program) throws IOException {
         c.send(Frame.of(text));
         Received r = c.read(Frame.SIZE, WAIT);
         String reply = text + " *_*";
@@ -1350,7 +1281,7 @@ class DeadlineChecks {
         throw CheckFailed.when("sent one frame " + Transcript.quote(text) + " to the server your program runs"
                         + (event == null ? "" : ", after " + event))
                 .expected("the 128-byte reply frame " + Transcript.quote(reply))
-                .got(describe(r) + "\nthe program: " + programState(exit, out, err))
+                .got(describe(r) + "\nthe program: " + program.state())
                 .wire(wire)
                 .next(event == null ? "serve() and converse(), as the earlier checks test them."
                         : "run() calls stop() when its input ends, and stop() must close the listener ONLY: the "
@@ -1479,7 +1410,7 @@ class DeadlineChecks {
     private static void expectOneLinePerPeer(ServerUnderCheck server, List<Peer> peers, String doing) {
         // close() has waited for the conversations; a close() that does not wait is another check's business,
         // so give a line that is still being written a moment here.
-        pollUntil(() -> server.logLines().size() >= peers.size(), WAIT, Duration.ofMillis(10));
+        Poll.until(() -> server.logLines().size() >= peers.size(), WAIT, Duration.ofMillis(10));
         List<String> lines = server.logLines();
         if (server.logHasStackTrace()) {
             throw CheckFailed.when(doing)
@@ -1526,7 +1457,7 @@ class DeadlineChecks {
     /** Waits until no thread of the learner's server is in accept() and the kernel lists no listener of ours. */
     private void awaitAcceptLoopGone(ServerUnderCheck server, int port) {
         pollUntil(() -> server.threadInAccept().isEmpty()
-                && (!Inspector.available() || ourListeners(port).isEmpty()));
+                && (!Inspector.available() || Inspector.ownListeners(port).isEmpty()));
     }
 
     /** A connect to {@code port} must be refused. */
@@ -1537,7 +1468,7 @@ class DeadlineChecks {
             throw CheckFailed.when("called stop() and then connected to port " + port)
                     .expected("\"Connection refused\": no listener, no new connection")
                     .got("the connection was accepted" + (Inspector.available() ? "\nthe kernel's listener for port "
-                            + port + ": " + ourListeners(port) : ""))
+                            + port + ": " + Inspector.ownListeners(port) : ""))
                     .wire(wire)
                     .next("stop(): close the ServerSocket (listener.close()). A flag that the accept loop looks at "
                             + "is not enough: while the listener is open, the kernel completes handshakes for it.")
@@ -1562,7 +1493,7 @@ class DeadlineChecks {
             String doing) {
         var all = new ArrayList<Thread>(serving);
         all.addAll(server.threads());
-        if (!pollUntil(() -> all.stream().noneMatch(Thread::isAlive), GRACE, Duration.ofMillis(10))) {
+        if (!Poll.until(() -> all.stream().noneMatch(Thread::isAlive), GRACE, Duration.ofMillis(10))) {
             Thread t = all.stream().filter(Thread::isAlive).findFirst().orElseThrow();
             throw CheckFailed.when(doing)
                     .expected("close() to return once the accept loop's thread and the conversations' threads "
@@ -1575,7 +1506,7 @@ class DeadlineChecks {
                     .build();
         }
         if (Inspector.available()) {
-            var listening = ourListeners(port);
+            var listening = Inspector.ownListeners(port);
             if (!listening.isEmpty()) {
                 throw CheckFailed.when(doing)
                         .expected("no listener left on port " + port + " once close() has returned")
@@ -1602,24 +1533,11 @@ class DeadlineChecks {
         };
     }
 
-    /** The LISTEN rows on {@code port} that belong to this process (another process may use the same number). */
-    private static List<Inspector.Row> ourListeners(int port) {
-        return Inspector.ownTcp().stream().filter(r -> r.local().getPort() == port && r.state().equals("LISTEN"))
-                .toList();
-    }
-
-    /** Rows of the server's side of the connection from {@code kitPort}: local port = server, remote = kit. */
-    private static List<Inspector.Row> serverSideRows(int serverPort, int kitPort) {
-        return Inspector.tcp().stream()
-                .filter(r -> r.local().getPort() == serverPort && r.remote().getPort() == kitPort)
-                .toList();
-    }
-
     private static String rowsOfServerSide(ServerUnderCheck server, int kitPort) {
         if (!Inspector.available()) {
             return "";
         }
-        var rows = serverSideRows(server.port(), kitPort);
+        var rows = Inspector.tcpRowsBetween(server.port(), kitPort);
         String states = rows.stream().map(Object::toString).collect(Collectors.joining("\n"));
         return "\nthe kernel's row for your server's side: " + (rows.isEmpty() ? "(none)" : states)
                 + (rows.stream().anyMatch(r -> r.state().equals("CLOSE_WAIT"))
@@ -1628,24 +1546,7 @@ class DeadlineChecks {
 
     /** Polls {@code condition} every 10 ms for up to {@link #SETTLE}. */
     private static boolean pollUntil(java.util.function.BooleanSupplier condition) {
-        return pollUntil(condition, SETTLE, Duration.ofMillis(10));
+        return Poll.until(condition, SETTLE);
     }
 
-    private static boolean pollUntil(java.util.function.BooleanSupplier condition, Duration limit, Duration every) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(every.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-    }
 }
