@@ -34,7 +34,9 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Files in the directory: {@code ca.p12} (the CA's key), {@code trust.p12} (the CA's certificate only: a trust
  * store), {@code server.p12} (the {@link Kind#GOOD} server's key and chain, for {@code javax.net.ssl.keyStore}),
- * and {@code <kind>.p12} for each kind. Every store's password is {@link #PASSWORD}.
+ * and {@code <kind>.p12} for each kind. Every store's password is {@link #PASSWORD}. For OpenSSL's tools, the same in
+ * PEM: {@code ca.pem} (the CA's certificate), {@code server.pem} (the good server's chain) and {@code server.key}
+ * (its private key, unencrypted).
  */
 public final class TestCertificates {
 
@@ -270,10 +272,13 @@ public final class TestCertificates {
                 save(store, dir.resolve(kind.file + ".p12"));
                 if (kind == Kind.GOOD) {
                     save(store, dir.resolve("server.p12"));
+                    writePem(dir.resolve("server.pem"), "CERTIFICATE", chain[0].getEncoded(), chain[1].getEncoded());
+                    writePem(dir.resolve("server.key"), "PRIVATE KEY", key.getEncoded());
                 }
             }
             Files.copy(work.resolve("ca.p12"), dir.resolve("ca.p12"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            writePem(dir.resolve("ca.pem"), "CERTIFICATE", ca.getEncoded());
             var trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("ca", ca);
@@ -339,6 +344,17 @@ public final class TestCertificates {
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, PW);
         }
+    }
+
+    /** Writes DER blocks as PEM, the text form OpenSSL reads: base64 in lines of 64 between BEGIN and END lines. */
+    private static void writePem(Path file, String type, byte[]... blocks) throws IOException {
+        var text = new StringBuilder();
+        for (byte[] der : blocks) {
+            text.append("-----BEGIN ").append(type).append("-----\n")
+                    .append(java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der))
+                    .append("\n-----END ").append(type).append("-----\n");
+        }
+        Files.writeString(file, text, StandardCharsets.US_ASCII);
     }
 
     private static void deleteQuietly(Path dir) {

@@ -31,23 +31,32 @@ final class KitTls {
     /** What happened to one connection at the kit's TLS server. */
     record Served(List<String> texts, boolean clientClosed, IOException failure) {}
 
+    /** What the kit's TLS server does with a frame. */
+    enum Mode {
+        /** Answers it with {@link Frames#reply}. */
+        ANSWER,
+        /** Reads it and says nothing. */
+        SILENT,
+        /** Reads it and closes the connection without an answer. */
+        HANG_UP
+    }
+
     /**
-     * The kit's TLS server with a certificate of {@code kind}: it answers every frame with {@link Frames#reply}
-     * (or, {@code silent}, reads the frame and never answers), one connection at a time, and reports each
-     * connection's end in {@link #served}.
+     * The kit's TLS server with a certificate of {@code kind}: it treats every frame as {@code mode} says, one
+     * connection at a time, and reports each connection's end in {@link #served}.
      */
     static final class Server implements AutoCloseable {
         private final SSLServerSocket listener;
-        private final boolean silent;
+        private final Mode mode;
         private final Thread thread;
         private final Transcript wire;
         private final List<Socket> open = new ArrayList<>();
         final BlockingQueue<Served> served = new LinkedBlockingQueue<>();
 
-        Server(Kind kind, boolean silent, Transcript wire) throws IOException {
+        Server(Kind kind, Mode mode, Transcript wire) throws IOException {
             this.listener = (SSLServerSocket) TestCertificates.get().serverContext(kind).getServerSocketFactory()
                     .createServerSocket(0, 10, java.net.InetAddress.getByName(HOST));
-            this.silent = silent;
+            this.mode = mode;
             this.wire = wire;
             this.thread = new Thread(this::serve, "kit-tls-server");
             thread.setDaemon(true);
@@ -76,11 +85,16 @@ final class KitTls {
                     while ((text = Frames.read(client.getInputStream())) != null) {
                         texts.add(text);
                         wire.event("the kit's TLS server read the frame " + Transcript.quote(text));
-                        if (!silent) {
+                        if (mode == Mode.ANSWER) {
                             Frames.write(client.getOutputStream(), Frames.reply(text));
+                        } else if (mode == Mode.HANG_UP) {
+                            wire.event("the kit's TLS server closes the connection without an answer");
+                            break;
                         }
                     }
-                    wire.event("your client closed the connection");
+                    if (mode != Mode.HANG_UP) {
+                        wire.event("your client closed the connection");
+                    }
                     served.add(new Served(texts, true, null));
                 } catch (IOException e) {
                     wire.event("the kit's TLS server: " + e);

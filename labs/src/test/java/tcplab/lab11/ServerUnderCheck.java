@@ -33,9 +33,9 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<TlsServer> {
     }, List::of, "start() must not accept or serve itself: it starts the thread made in the constructor "
             + "(serving.start()) and returns; serve() runs on that thread.");
 
-    private ServerUnderCheck(Duration readTimeout) {
+    private ServerUnderCheck(Duration readTimeout, boolean holdTheLog) {
         super(LAB, "started your server with TlsServer.start(\"" + HOST + "\", 0, a context with the test "
-                + "certificate for localhost, " + readTimeout.toMillis() + " ms, log)", false, false,
+                + "certificate for localhost, " + readTimeout.toMillis() + " ms, log)", holdTheLog, false,
                 log -> TlsServer.start(HOST, 0, TestCertificates.get().serverContext(TestCertificates.Kind.GOOD),
                         readTimeout, log));
     }
@@ -43,6 +43,15 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<TlsServer> {
     /** Starts the learner's server on loopback, port 0, with the good certificate and {@code readTimeout}. */
     static ServerUnderCheck start(Duration readTimeout) {
         TestCertificates.get();   // made before the clock of start() runs: keytool is the kit's time, not theirs
-        return new ServerUnderCheck(readTimeout);
+        return new ServerUnderCheck(readTimeout, false);
+    }
+
+    /**
+     * Like {@link #start}, with the server's thread held in its first log line until {@link #releaseLog()}: a
+     * check can then act while that thread is certainly still alive.
+     */
+    static ServerUnderCheck startHoldingTheLog(Duration readTimeout) {
+        TestCertificates.get();
+        return new ServerUnderCheck(readTimeout, true);
     }
 }

@@ -64,7 +64,21 @@ class TlsChecks {
         String doing = "called TlsClient.exchange(\"" + host + "\", " + port + ", " + Transcript.quote(text)
                 + ", a context that trusts the test CA, " + timeout.toMillis() + " ms)";
         SSLContext context = client();
-        return LabCode.call(doing, CALL.plus(timeout), () -> TlsClient.exchange(host, port, text, context, timeout));
+        LabCode.Outcome<String> outcome = LabCode.outcome(doing, CALL.plus(timeout),
+                () -> TlsClient.exchange(host, port, text, context, timeout));
+        if (outcome.thrown() instanceof IOException e) {
+            throw CheckFailed.when(doing)
+                    .expected("the reply's text")
+                    .got(e.toString())
+                    .next("Is the socket made by context.getSocketFactory() (an SSLSocket)? A plain Socket gets "
+                            + "the server's TLS alert (7 bytes, 15 03 03 00 02 02 0a) where a reply should be. Is "
+                            + "the frame written and read on that socket's own streams?")
+                    .build();
+        }
+        if (outcome.threw()) {
+            throw LabCode.threw(doing, outcome.thrown());
+        }
+        return outcome.value();
     }
 
     @Test
@@ -76,7 +90,7 @@ class TlsChecks {
     @DisplayName("The client sends a frame over TLS and returns the reply")
     void the_client_sends_a_frame_over_tls_and_returns_the_reply() throws Exception {
         TestCertificates.get();
-        try (var server = new KitTls.Server(Kind.GOOD, false, wire)) {
+        try (var server = new KitTls.Server(Kind.GOOD, KitTls.Mode.ANSWER, wire)) {
             for (String host : List.of("localhost", HOST)) {
                 String text = "héllo, 世界 via " + host;
                 String reply = exchange(host, server.port(), text, CALL);
@@ -114,7 +128,7 @@ class TlsChecks {
             for (int round = 1; round <= 2; round++) {
                 try (SSLSocket socket = KitTls.connect(server.port(), WAIT)) {
                     for (String text : List.of("héllo, 世界 " + round, "and again " + round)) {
-                        Frames.write(socket.getOutputStream(), text);
+                        writeOrFail(socket, text, server);
                         String reply = readOrFail(socket, "sent the frame " + Transcript.quote(text)
                                 + " over TLS to your server", server);
                         if (!Frames.reply(text).equals(reply)) {
@@ -144,6 +158,22 @@ class TlsChecks {
                                 + "no problem: log only on an IOException.")
                         .build();
             }
+        }
+    }
+
+    /** The kit's client sends a frame to the learner's server; the first one runs the handshake. */
+    private static void writeOrFail(SSLSocket socket, String text, ServerUnderCheck server) {
+        try {
+            Frames.write(socket.getOutputStream(), text);
+        } catch (IOException e) {
+            throw CheckFailed.when("connected to your server over TLS and sent the frame " + Transcript.quote(text)
+                            + " (the first write runs the handshake)")
+                    .expected("a TLS handshake, then the frame sent")
+                    .got(e.toString() + (server == null || server.log().isEmpty() ? ""
+                            : "\nserver log: " + server.logForMessage()))
+                    .next("Is the listener made by context.getServerSocketFactory() (an SSLServerSocket)? A plain "
+                            + "ServerSocket never answers the kit's ClientHello: it waits for 128 bytes of a frame.")
+                    .build();
         }
     }
 
@@ -199,13 +229,14 @@ class TlsChecks {
 
     /** Runs exchange() against the kit's server with a certificate of {@code kind}, which must fail. */
     private void refuses(Kind kind, String why, String next) throws Exception {
-        try (var server = new KitTls.Server(kind, false, wire)) {
+        try (var server = new KitTls.Server(kind, KitTls.Mode.ANSWER, wire)) {
             String doing = "called exchange(\"localhost\", " + server.port() + ", \"secret\", a context that "
                     + "trusts the test CA, 10 s) against a server whose certificate " + why;
             SSLContext context = client();
             LabCode.Outcome<String> outcome = LabCode.outcome(doing, CALL.plus(CALL),
                     () -> TlsClient.exchange("localhost", server.port(), "secret", context, CALL));
             if (!outcome.threw() || !(outcome.thrown() instanceof IOException)) {
+                server.next(WAIT);                // the kit's server has recorded how the connection ended
                 throw CheckFailed.when(doing)
                         .expected("an SSLHandshakeException (an IOException): the handshake must fail")
                         .got(outcome.threw() ? String.valueOf(outcome.thrown())
@@ -233,7 +264,7 @@ class TlsChecks {
                 "exchange(): setEndpointIdentificationAlgorithm(\"HTTPS\") on the socket's SSLParameters, and "
                         + "setSSLParameters, before the handshake (before the first write).");
         // The program says so in one plain line and exits 1.
-        try (var server = new KitTls.Server(Kind.WRONG_HOST, false, wire)) {
+        try (var server = new KitTls.Server(Kind.WRONG_HOST, KitTls.Mode.ANSWER, wire)) {
             ProgramRun run = program("client", "localhost", String.valueOf(server.port()), "secret");
             if (run.exitCode() != 1 || !run.out().isEmpty() || run.hasStackTrace()
                     || run.err().strip().lines().count() != 1) {
@@ -241,7 +272,7 @@ class TlsChecks {
                                 + "certificate is for another name")
                         .expected("exit code 1, ONE plain line on stderr (the exception's message), nothing on "
                                 + "stdout")
-                        .got(run.describe())
+                        .got(describe(run))
                         .next("run(): catch the IOException from exchange() (an SSLHandshakeException is one), "
                                 + "print one line with e.getMessage() on err, return 1.")
                         .build();
@@ -311,13 +342,15 @@ class TlsChecks {
                     || server.logHasStackTrace()) {
                 throw CheckFailed.when("sent a frame in plain TCP to your TLS server")
                         .expected("exactly one log line that names the client (its port is " + plainPort + ")")
-                        .got(server.logForMessage())
+                        .got(lines.isEmpty() || lines.get(0).contains(String.valueOf(plainPort))
+                                ? server.logForMessage()
+                                : "a first line that does not name the client: " + Transcript.quote(lines.get(0)))
                         .next("converse(): catch the IOException (SSLException is one) and log ONE line: the "
                                 + "client's address and port (client.getRemoteSocketAddress()) and the message.")
                         .build();
             }
             try (SSLSocket next = KitTls.connect(server.port(), WAIT)) {
-                Frames.write(next.getOutputStream(), "next, please");
+                writeOrFail(next, "next, please", server);
                 String reply = readOrFail(next, "sent a TLS frame after the plain-TCP client", server);
                 if (!Frames.reply("next, please").equals(reply)) {
                     throw CheckFailed.when("sent a TLS frame after the plain-TCP client")
@@ -364,7 +397,8 @@ class TlsChecks {
                     throw CheckFailed.when("connected a client that says nothing to a server started with "
                                     + "readTimeout " + SHORT.toMillis() + " ms")
                             .expected("the server to wait the read timeout it was given before it gives up")
-                            .got("it closed after " + took.toMillis() + " ms")
+                            .got("it closed the connection sooner, before " + (SHORT.toMillis() - 100) + " ms had "
+                                    + "passed")
                             .next("converse(): the timeout is the readTimeout passed to start(), not a number of "
                                     + "your own.")
                             .build();
@@ -383,12 +417,13 @@ class TlsChecks {
     @Test
     @Order(9)
     @Hint("exchange(): the timeout bounds every read, the handshake's and the reply's: socket.setSoTimeout("
-            + "timeout) after connect. A server that never answers then costs a SocketTimeoutException, not a "
-            + "client that waits forever. Lesson 11, \"The client\".")
+            + "timeout) after connect, so a server that never answers costs a SocketTimeoutException, not a client "
+            + "that waits forever. A server that closes without a reply is an IOException too (Frames.read "
+            + "returned null: throw an EOFException), never a null reply. Lesson 11, \"The client\".")
     @DisplayName("The client gives up after its timeout on a server that never replies")
     void the_client_gives_up_after_its_timeout_on_a_server_that_never_replies() throws Exception {
         TestCertificates.get();
-        try (var server = new KitTls.Server(Kind.GOOD, true, wire)) {
+        try (var server = new KitTls.Server(Kind.GOOD, KitTls.Mode.SILENT, wire)) {
             String doing = "called exchange(\"localhost\", " + server.port() + ", \"anyone?\", …, "
                     + SHORT.toMillis() + " ms) against a server that reads the frame and never answers";
             SSLContext context = client();
@@ -401,10 +436,29 @@ class TlsChecks {
                     || took.compareTo(SHORT.minusMillis(100)) < 0) {
                 throw CheckFailed.when(doing)
                         .expected("a SocketTimeoutException after about " + SHORT.toMillis() + " ms")
-                        .got((outcome.threw() ? String.valueOf(outcome.thrown()) : "a reply") + " after "
-                                + took.toMillis() + " ms")
+                        .got(outcome.threw() ? outcome.thrown() + (took.compareTo(SHORT.minusMillis(100)) < 0
+                                ? ", sooner than the timeout it was given" : "") : "a reply")
                         .wire(wire)
                         .next("exchange(): socket.setSoTimeout((int) timeout.toMillis()) before reading.")
+                        .build();
+            }
+        }
+        var hangUp = new Transcript();
+        try (var server = new KitTls.Server(Kind.GOOD, KitTls.Mode.HANG_UP, hangUp)) {
+            String doing = "called exchange(\"localhost\", " + server.port() + ", \"anyone?\", …) against a server "
+                    + "that reads the frame and closes without an answer";
+            SSLContext context = client();
+            LabCode.Outcome<String> outcome = LabCode.outcome(doing, WAIT,
+                    () -> TlsClient.exchange("localhost", server.port(), "anyone?", context, CALL), server);
+            if (!(outcome.thrown() instanceof IOException)) {
+                throw CheckFailed.when(doing)
+                        .expected("an IOException (an EOFException says it best): there is no reply")
+                        .got(outcome.threw() ? String.valueOf(outcome.thrown())
+                                : "it returned " + (outcome.value() == null ? "null" : Transcript.quote(
+                                        outcome.value())))
+                        .wire(hangUp)
+                        .next("exchange(): Frames.read returns null at a clean end of stream; there is no reply "
+                                + "to return then: throw an EOFException.")
                         .build();
             }
         }
@@ -432,12 +486,57 @@ class TlsChecks {
             }
             refusedAt(port, "called stop() on your server", "stop(): close the listener.");
         }
+        // stop() with a conversation in progress: it finishes; only then does the thread end.
+        try (var server = ServerUnderCheck.start(PATIENT);
+             SSLSocket client = KitTls.connect(server.port(), WAIT)) {
+            port = server.port();
+            writeOrFail(client, "before stop", server);
+            readOrFail(client, "sent a frame", server);
+            server.stop();
+            refusedAt(port, "called stop() on your server while a client was connected", "stop(): close the "
+                    + "listener.");
+            if (server.awaitStopped(Duration.ofMillis(200))) {
+                throw CheckFailed.when("called stop() while a client was connected, then awaitStopped(200 ms)")
+                        .expected("false: the conversation in progress goes on, so the server's thread runs")
+                        .got("true").next("stop(): close the listener, and only the listener; the conversation "
+                                + "in progress runs to its end.")
+                        .build();
+            }
+            writeOrFail(client, "after stop", server);
+            String reply = readOrFail(client, "sent a frame after stop()", server);
+            if (!Frames.reply("after stop").equals(reply)) {
+                throw CheckFailed.when("sent a frame after stop(), on the connection already in progress")
+                        .expected("the reply " + Transcript.quote(Frames.reply("after stop")))
+                        .got(reply == null ? "the end of the stream" : Transcript.quote(reply))
+                        .next("stop(): close the listener, and only the listener; the conversation in progress "
+                                + "runs to its end.")
+                        .build();
+            }
+            client.close();
+            if (!server.awaitStopped(WAIT)) {
+                throw CheckFailed.when("called stop(), then closed the last client")
+                        .expected("the server's thread to end within " + LabCode.seconds(WAIT))
+                        .got("it still runs")
+                        .next("serve(): when accept() throws because stop() closed the listener, return.")
+                        .build();
+            }
+        }
         // close() with a client in the middle of its conversation.
         try (var server = ServerUnderCheck.start(PATIENT);
              SSLSocket client = KitTls.connect(server.port(), WAIT)) {
             port = server.port();
-            Frames.write(client.getOutputStream(), "before close");
-            readOrFail(client, "sent a frame", server);
+            // A frame and half of the next in one TLS record: once the reply is here, your server has the half
+            // frame in hand, and close() ends a conversation that is certainly in the middle of a frame.
+            byte[] frameAndAHalf = java.util.Arrays.copyOf(Frame.of("before close"), Frame.SIZE + Frame.SIZE / 2);
+            System.arraycopy(Frame.of("half"), 0, frameAndAHalf, Frame.SIZE, Frame.SIZE / 2);
+            try {
+                client.getOutputStream().write(frameAndAHalf);
+            } catch (IOException e) {
+                throw CheckFailed.when("connected to your server over TLS and sent a frame and a half")
+                        .expected("a TLS handshake, then the bytes sent").got(e.toString())
+                        .next("start(): the listener must come from context.getServerSocketFactory().").build();
+            }
+            readOrFail(client, "sent a frame and half of the next", server);
             server.closeServer();
             int end;
             try {
@@ -448,7 +547,8 @@ class TlsChecks {
                 end = -1;
             }
             if (end == -2 || !server.awaitStopped(SHORT)) {
-                throw CheckFailed.when("called close() on your server while a client was connected")
+                throw CheckFailed.when("called close() on your server while a client was in the middle of a "
+                                + "frame")
                         .expected("the client's connection ended and the server's thread over")
                         .got(end == -2 ? "the connection still open " + LabCode.seconds(WAIT) + " later"
                                 : "the server's thread still runs")
@@ -457,9 +557,10 @@ class TlsChecks {
                         .build();
             }
             if (!server.log().isEmpty()) {
-                throw CheckFailed.when("called close() on your server while a client was connected")
+                throw CheckFailed.when("called close() on your server while a client was in the middle of a "
+                                + "frame")
                         .expected("nothing in the log: close() is no client going wrong")
-                        .got(server.logForMessage())
+                        .got("a line in the log for that client")
                         .next("converse(): log an IOException only when `closing` is false.").build();
             }
             refusedAt(port, "called close() on your server", "close(): stop() closes the listener.");
@@ -470,6 +571,94 @@ class TlsChecks {
                 if (!left.isEmpty()) {
                     throw CheckFailed.when("called close() on your server").expected("no socket of the server left")
                             .got(left.toString()).next("close(): close the listener and `current`.").build();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(11)
+    @Hint("close() waits up to a second for the server's thread (awaitStopped(Duration.ofSeconds(1))), so that "
+            + "nothing of the server runs once it returns. If the calling thread is interrupted meanwhile, the "
+            + "wait ends with an InterruptedException: catch it and call Thread.currentThread().interrupt(), so "
+            + "the caller still knows. Lesson 11, \"The server\".")
+    @DisplayName("close() waits for the server's thread and keeps the caller's interrupt")
+    void close_waits_for_the_servers_thread_and_keeps_the_callers_interrupt() throws Exception {
+        try (var server = ServerUnderCheck.startHoldingTheLog(PATIENT)) {
+            // A plain-TCP client makes the server write a log line; the kit holds its thread in that line.
+            try (var plain = new Socket()) {
+                plain.connect(new InetSocketAddress(HOST, server.port()), (int) WAIT.toMillis());
+                plain.getOutputStream().write(Frame.of("hello"));
+                if (!server.awaitHeldInLog(WAIT)) {
+                    throw CheckFailed.when("sent a frame in plain TCP to your TLS server")
+                            .expected("one log line for it within " + LabCode.seconds(WAIT))
+                            .got("none: " + server.logForMessage())
+                            .next("converse(): catch the IOException (an SSLException) and log one line.")
+                            .build();
+                }
+            }
+            var done = new CompletableFuture<Void>();
+            long calledAt = System.nanoTime();
+            server.closeInBackground(done);
+            boolean returned = LabCode.finishedWithin(done, calledAt, Duration.ofMillis(600));
+            server.releaseLog();
+            if (returned) {
+                throw CheckFailed.when("called close() while your server's thread was busy (the kit held it in "
+                                + "its log line)")
+                        .expected("close() to wait for that thread (up to a second) before it returns")
+                        .got(done.isCompletedExceptionally() ? "close() threw" : "close() returned within 600 ms")
+                        .next("close(): after stop() and closing `current`, awaitStopped(Duration.ofSeconds(1)).")
+                        .build();
+            }
+            done.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        try (var server = ServerUnderCheck.start(PATIENT)) {
+            if (!server.closeWhileInterrupted()) {
+                throw CheckFailed.when("called close() from a thread whose interrupt status was set")
+                        .expected("the interrupt status still set when close() returns")
+                        .got("it was cleared")
+                        .next("close(): catch (InterruptedException e) { Thread.currentThread().interrupt(); }.")
+                        .build();
+            }
+        }
+    }
+
+    @Test
+    @Order(12)
+    @Hint("When bind() fails (the port is in use), start() must close the listener it made before it throws, "
+            + "and start no thread: try { listener.bind(…); } catch (IOException | RuntimeException e) { "
+            + "listener.close(); throw e; }. Lesson 11, \"The server\".")
+    @DisplayName("A start that fails leaves nothing open")
+    void a_start_that_fails_leaves_nothing_open() throws Exception {
+        SSLContext context = TestCertificates.get().serverContext(Kind.GOOD);
+        // The first TLS listener of this JVM opens files for good (random sources): not the learner's leak.
+        context.getServerSocketFactory().createServerSocket().close();
+        try (var busy = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            int taken = busy.getLocalPort();
+            String doing = "called TlsServer.start(\"" + HOST + "\", " + taken + ", …) where port " + taken
+                    + " already has a listener";
+            var before = Inspector.descriptors();
+            var outcome = LabCode.outcome(doing, CALL, () -> TlsServer.start(HOST, taken, context, PATIENT,
+                    new PrintStream(java.io.OutputStream.nullOutputStream())));
+            if (!outcome.threw()) {
+                outcome.value().close();
+                throw CheckFailed.when(doing).expected("an IOException (Address already in use)")
+                        .got("a running server").next("start(): let bind()'s exception out.").build();
+            }
+            if (!(outcome.thrown() instanceof IOException)) {
+                throw CheckFailed.when(doing).expected("an IOException (Address already in use)")
+                        .got(outcome.thrown().toString()).next("start(): let bind()'s exception out as it is.")
+                        .build();
+            }
+            if (Inspector.available()) {
+                var left = Inspector.openedSince(before);
+                if (!left.isEmpty()) {
+                    throw CheckFailed.when(doing)
+                            .expected("the IOException, and nothing left open")
+                            .got(outcome.thrown() + "\nbut " + left.size() + " descriptor(s) still open (the "
+                                    + "listener that failed to bind, most likely)")
+                            .next("start(): when bind() throws, close the listener before you throw again.")
+                            .build();
                 }
             }
         }
@@ -489,13 +678,23 @@ class TlsChecks {
         }
     }
 
+    /** A run as ProgramRun describes it, with a stack trace cut to its first line (its frames vary by JDK). */
+    private static String describe(ProgramRun run) {
+        if (!run.hasStackTrace()) {
+            return run.describe();
+        }
+        String first = run.err().lines().findFirst().orElse("");
+        return "exit code " + run.exitCode() + "\nstdout: " + (run.out().isEmpty() ? "(nothing)"
+                : Transcript.quote(run.out())) + "\nstderr: a stack trace, starting " + Transcript.quote(first);
+    }
+
     private static ProgramRun program(String... args) {
         SSLContext context = client();
         return ProgramRun.of((a, in, out, err) -> Tls.run(a, in, out, err, context), CALL.plus(CALL), "", args);
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     @Hint("Exit code 2 and the usage line on err, nothing on out, for: no arguments, a word other than client "
             + "or server, the wrong number of arguments for it, a port that is not a number from 0 (1 for the "
             + "client) to 65535, a server address that is not an address. The kit's convention (Lesson 02).")
@@ -507,13 +706,14 @@ class TlsChecks {
                 new String[] {"server", "127.0.0.1", "0", "extra"}, new String[] {"client", "localhost", "x", "t"},
                 new String[] {"client", "localhost", "0", "t"}, new String[] {"client", "localhost", "65536", "t"},
                 new String[] {"server", "127.0.0.1", "-1"}, new String[] {"server", "127.0.0.1", "65536"},
+                new String[] {"client", "localhost", "443", "t", "extra"},
                 new String[] {"server", "nosuchhost.invalid", "0"});
         for (String[] args : wrong) {
             ProgramRun run = program(args);
             if (run.exitCode() != 2 || !run.err().contains(USAGE) || !run.out().isEmpty() || run.hasStackTrace()) {
                 throw CheckFailed.when("ran your program with " + run.args())
                         .expected("exit code 2, a line holding \"" + USAGE + "\" on stderr, nothing on stdout")
-                        .got(run.describe())
+                        .got(describe(run))
                         .next("run(): check the word, the number of arguments and the port (and the server's "
                                 + "address) before anything else; print the usage line on err and return 2.")
                         .build();
@@ -522,7 +722,7 @@ class TlsChecks {
     }
 
     @Test
-    @Order(12)
+    @Order(14)
     @Hint("client: print the reply's text on out and return 0; an IOException (refused, a handshake that fails) "
             + "is one line on err and 1. server: start, print \"listening on <ip>:<port> (Ctrl-D stops it)\", "
             + "serve until in ends, close, return 0; a port in use is one line on err and 1. Lesson 11, \"The "
@@ -531,14 +731,14 @@ class TlsChecks {
     void the_program_runs_the_client_and_the_server_with_exit_codes_0_and_1() throws Exception {
         TestCertificates.get();
         // The client, against the kit's server.
-        try (var server = new KitTls.Server(Kind.GOOD, false, wire)) {
+        try (var server = new KitTls.Server(Kind.GOOD, KitTls.Mode.ANSWER, wire)) {
             ProgramRun run = program("client", "localhost", String.valueOf(server.port()), "héllo");
             if (run.exitCode() != 0 || !run.out().equals(Frames.reply("héllo") + System.lineSeparator())
                     || !run.err().isEmpty()) {
                 throw CheckFailed.when("ran your program with " + run.args())
                         .expected("exit code 0, the reply " + Transcript.quote(Frames.reply("héllo"))
                                 + " as one line on stdout, nothing on stderr")
-                        .got(run.describe()).wire(wire)
+                        .got(describe(run)).wire(wire)
                         .next("run(): out.println(TlsClient.exchange(host, port, text, context, TIMEOUT)).")
                         .build();
             }
@@ -553,9 +753,19 @@ class TlsChecks {
                 || refused.err().strip().lines().count() != 1) {
             throw CheckFailed.when("ran your program with " + refused.args() + " where nothing listens")
                     .expected("exit code 1, one plain line on stderr, nothing on stdout")
-                    .got(refused.describe())
+                    .got(describe(refused))
                     .next("run(): catch the IOException from exchange(), print one line on err, return 1.")
                     .build();
+        }
+        // The edges of the port ranges are ports, not usage errors: 1 and 65535 for the client (refused there).
+        for (String edge : List.of("1", "65535")) {
+            ProgramRun run = program("client", HOST, edge, "anyone?");
+            if (run.exitCode() != 1 || run.err().contains(USAGE)) {
+                throw CheckFailed.when("ran your program with " + run.args() + " (nothing listens there)")
+                        .expected("exit code 1, refused: " + edge + " is a port number")
+                        .got(describe(run))
+                        .next("run(): a client's port is a number from 1 to 65535, ends included.").build();
+            }
         }
         // The server: runs until its input ends.
         var outText = new LiveOutput();
@@ -577,7 +787,7 @@ class TlsChecks {
         try {
             int port = awaitListening(outText, errText, done);
             try (SSLSocket client = KitTls.connect(port, WAIT)) {
-                Frames.write(client.getOutputStream(), "to the program");
+                writeOrFail(client, "to the program", null);
                 String reply = Frames.read(client.getInputStream());
                 if (!Frames.reply("to the program").equals(reply)) {
                     throw CheckFailed.when("sent a frame to your program's server")
@@ -612,7 +822,7 @@ class TlsChecks {
                         || inUse.err().strip().lines().count() != 1) {
                     throw CheckFailed.when("ran your program with " + inUse.args() + " on a port in use")
                             .expected("exit code 1, one plain line on stderr, nothing on stdout")
-                            .got(inUse.describe())
+                            .got(describe(inUse))
                             .next("run(): catch the IOException from TlsServer.start(), one line on err, return 1.")
                             .build();
                 }
