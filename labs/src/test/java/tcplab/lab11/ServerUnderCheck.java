@@ -34,8 +34,12 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<TlsServer> {
             + "(serving.start()) and returns; serve() runs on that thread.");
 
     private ServerUnderCheck(Duration readTimeout, boolean holdTheLog) {
+        this(readTimeout, holdTheLog, false);
+    }
+
+    private ServerUnderCheck(Duration readTimeout, boolean holdTheLog, boolean fromAPlainThread) {
         super(LAB, "started your server with TlsServer.start(\"" + HOST + "\", 0, a context with the test "
-                + "certificate for localhost, " + readTimeout.toMillis() + " ms, log)", holdTheLog, false,
+                + "certificate for localhost, " + readTimeout.toMillis() + " ms, log)", holdTheLog, fromAPlainThread,
                 log -> TlsServer.start(HOST, 0, TestCertificates.get().serverContext(TestCertificates.Kind.GOOD),
                         readTimeout, log));
     }
@@ -44,6 +48,12 @@ final class ServerUnderCheck extends tcplab.kit.ServerUnderCheck<TlsServer> {
     static ServerUnderCheck start(Duration readTimeout) {
         TestCertificates.get();   // made before the clock of start() runs: keytool is the kit's time, not theirs
         return new ServerUnderCheck(readTimeout, false);
+    }
+
+    /** Starts the learner's server from a plain thread, not a daemon, as a program's main() starts it. */
+    static ServerUnderCheck startFromAPlainThread(Duration readTimeout) {
+        TestCertificates.get();
+        return new ServerUnderCheck(readTimeout, false, true);
     }
 
     /**

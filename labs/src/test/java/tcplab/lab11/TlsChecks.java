@@ -150,6 +150,24 @@ class TlsChecks {
                     }
                 }
             }
+            // The server's thread must not keep a JVM alive whose main() is done: a daemon, as the constructor
+            // makes it. Started as main() starts it, from a thread that is not a daemon (a new thread inherits that).
+            try (var fromMain = ServerUnderCheck.startFromAPlainThread(PATIENT);
+                 SSLSocket socket = KitTls.connect(fromMain.port(), WAIT)) {
+                writeOrFail(socket, "am I served by a daemon?", fromMain);
+                readOrFail(socket, "sent a frame", fromMain);   // its thread is in converse() now, for this client
+                for (Thread t : fromMain.threads()) {
+                    if (!t.isDaemon()) {
+                        throw CheckFailed.when("started your server from a thread that is not a daemon, as main() "
+                                        + "does, and looked at the thread that serves")
+                                .expected("a daemon thread: a program whose main() returns without close() must end")
+                                .got("thread \"" + t.getName() + "\" is not a daemon")
+                                .next("start(): start the thread the constructor made (server.serving.start()); it "
+                                        + "is a daemon already.")
+                                .build();
+                    }
+                }
+            }
             if (!server.log().isEmpty()) {
                 throw CheckFailed.when("talked to your server with two clients that said goodbye properly")
                         .expected("nothing in the server's log: nothing went wrong")
