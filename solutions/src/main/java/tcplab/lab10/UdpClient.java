@@ -68,11 +68,8 @@ public final class UdpClient implements AutoCloseable {
         long deadline = System.nanoTime() + wait * 1_000_000;
         byte[] buffer = new byte[MAX_DATAGRAM];
         while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return null;
-            }
-            socket.setSoTimeout((int) Math.max(1, left / 1_000_000)); // what is left of this attempt's wait
+            // What is left of this attempt's wait (at least 1 ms: 0 would mean "no limit").
+            socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             var reply = new DatagramPacket(buffer, buffer.length);
             try {
                 socket.receive(reply);
