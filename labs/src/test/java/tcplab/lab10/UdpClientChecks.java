@@ -556,15 +556,18 @@ class UdpClientChecks {
             ProgramRun run = ProgramRun.of((a, in, out, err) -> UdpClient.run(a, in, out, err,
                     Duration.ofMillis(100), 2), LONG, "a\nb\nc\n", "127.0.0.1", String.valueOf(peer.port()));
             peer.drained();
-            int sent = peer.got().size();
+            // "a" may go twice on a busy machine (its reply came after 0.1 s): count b's and c's copies only.
+            long b = peer.got().stream().filter(g -> g.id() == 2).count();
+            long c = peer.got().stream().filter(g -> g.id() == 3).count();
+            String sent = b + " of b, " + c + " of c";
             String server = "127.0.0.1:" + peer.port();
             if (run.exitCode() != 1 || !run.out().equals("a *_*\n") || run.hasStackTrace()
-                    || run.err().lines().count() != 1 || !run.err().contains(server) || sent != 3) {
+                    || run.err().lines().count() != 1 || !run.err().contains(server) || b != 2 || c != 0) {
                 throw CheckFailed.when("ran your program (timeout 0.1 s, 2 attempts) with the input \"a\\nb\\nc\\n\" "
                         + "against a server that answers only the first request")
                         .expected("exit code 1\nstdout: \"a *_*\\n\"\nstderr: one line naming " + server
-                                + "\nand 3 datagrams sent: a once, b twice, c never")
-                        .got(run.describe() + "\nand " + sent + " datagrams sent")
+                                + "\nand b sent twice, c never")
+                        .got(run.describe() + "\nand the copies sent: " + sent)
                         .next(run.hasStackTrace() || run.exitCode() != 1
                                 ? "run: catch the IOException (SocketTimeoutException is one) around the loop, print "
                                         + "one line with the server's address, return 1. " + LAB
