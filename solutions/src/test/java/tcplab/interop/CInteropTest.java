@@ -65,6 +65,9 @@ class CInteropTest {
     /** Lesson 09's C server with a request deadline and a write bound; null while lesson 09 is not here. */
     private static Path cDeadlineServer;
 
+    /** Lesson 10's UDP server of Lab 10's protocol (recvfrom / sendto); null while lesson 10 is not here. */
+    private static Path cUdpEcho;
+
     private final List<Process> processes = new ArrayList<>();
     private final Map<Process, String> outputs = new HashMap<>();
 
@@ -93,6 +96,8 @@ class CInteropTest {
         cDeadlineServer = Files.exists(deadlines) ? cc(deadlines, "deadline_server", "-pthread") : null;
         Path storeClient = root.resolve("lessons/07-framing/store_client.c");
         cStoreClient = Files.exists(storeClient) ? cc(storeClient, "store_client") : null;
+        Path udpEcho = root.resolve("lessons/10-udp/udp_echo.c");
+        cUdpEcho = Files.exists(udpEcho) ? cc(udpEcho, "udp_echo") : null;
     }
 
     @AfterEach
@@ -282,6 +287,41 @@ class CInteropTest {
                 assertTrue(c.out.startsWith(replies[i]), "C store client " + List.of(requests[i]) + ": " + c);
             }
         }
+    }
+
+    /**
+     * Lesson 10: Lab 10's reference client gets every answer from the C UDP server (recvfrom / sendto), Chinese
+     * included, directly and through the kit's relay that loses 30 % each way.
+     */
+    @Test
+    void the_lesson_10_Java_client_talks_to_the_C_udp_server_through_a_lossy_relay() throws Exception {
+        Assumptions.assumeTrue(cUdpEcho != null, "lessons/10-udp is not in this tree");
+        Process server = start("", cUdpEcho.toString(), "127.0.0.1", "0");
+        int port = awaitPort(() -> read(stdoutOf(server)), "udp_echo");
+        var faults = new tcplab.kit.LossyUdpRelay.Faults(0.3, 0.1, 0.1, Duration.ofMillis(50));
+        try (var relay = tcplab.kit.LossyUdpRelay.start(new java.net.InetSocketAddress("127.0.0.1", port), 3,
+                faults, faults, b -> "datagram")) {
+            for (int target : new int[] {port, relay.address().getPort()}) {
+                var out = new ByteArrayOutputStream();
+                var err = new ByteArrayOutputStream();
+                var in = new ByteArrayInputStream(
+                        "hello\n你好，世界\none\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8));
+                int exit = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return tcplab.lab10.UdpClient.run(new String[] {"127.0.0.1", String.valueOf(target)}, in,
+                                new PrintStream(out, true, StandardCharsets.UTF_8),
+                                new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofMillis(50), 8);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).get(30, TimeUnit.SECONDS);
+                assertEquals(0, exit, "Java client stderr: " + err.toString(StandardCharsets.UTF_8));
+                assertEquals("hello *_*\n你好，世界 *_*\none *_*\ntwo *_*\nthree *_*\n",
+                        out.toString(StandardCharsets.UTF_8), "through " + (target == port ? "nothing" : "the relay"));
+            }
+        }
+        assertTrue(server.isAlive(), "udp_echo still runs: " + read(stderrOf(server)));
+        server.destroy();
     }
 
     // ---------------------------------------------------------------------------------------------------------
