@@ -719,7 +719,10 @@ class TlsChecks {
     @DisplayName("Usage errors exit 2 with the usage line")
     void usage_errors_exit_2_with_the_usage_line() throws Exception {
         TestCertificates.get();
+        // "Client" has the client's four arguments and the wrong word: a word check that looks at the count alone,
+        // or ignores case, goes on to connect instead.
         List<String[]> wrong = List.of(new String[] {}, new String[] {"serve", "127.0.0.1", "0"},
+                new String[] {"Client", "localhost", "443", "t"},
                 new String[] {"client", "localhost", "443"}, new String[] {"server", "127.0.0.1"},
                 new String[] {"server", "127.0.0.1", "0", "extra"}, new String[] {"client", "localhost", "x", "t"},
                 new String[] {"client", "localhost", "0", "t"}, new String[] {"client", "localhost", "65536", "t"},
