@@ -62,7 +62,7 @@ class ConcurrencyChecks {
     private static final int CROWD = 20;
     private static final String USAGE = "Usage: FrameServer <ip> <port>";
     /** Where the misbehaving clients connect from: not the server's 127.0.0.1 where this machine allows it. */
-    private static final String CLIENT_IP = canBind("127.0.0.2") ? "127.0.0.2" : HOST;
+    private static final String CLIENT_IP = Sockets.canBind("127.0.0.2") ? "127.0.0.2" : HOST;
 
     private final Transcript wire = new Transcript();
 
@@ -1101,16 +1101,6 @@ class ConcurrencyChecks {
                     .wire(wire)
                     .next("is your server listening on that address and port? Did it close its listener early?")
                     .build();
-        }
-    }
-
-    /** Whether this machine lets a socket bind {@code ip} (Linux binds all of 127/8; others may not). */
-    private static boolean canBind(String ip) {
-        try (var probe = new Socket()) {
-            probe.bind(new InetSocketAddress(ip, 0));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

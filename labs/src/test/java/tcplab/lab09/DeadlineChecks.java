@@ -62,7 +62,7 @@ class DeadlineChecks {
     private static final int CROWD = 20;
     private static final String USAGE = "Usage: FrameServer <ip> <port>";
     /** Where the misbehaving clients connect from: not the server's 127.0.0.1 where this machine allows it. */
-    private static final String CLIENT_IP = canBind("127.0.0.2") ? "127.0.0.2" : HOST;
+    private static final String CLIENT_IP = Sockets.canBind("127.0.0.2") ? "127.0.0.2" : HOST;
 
     /**
      * The wire as the kit saw it. Frames.write sends a reply in two pieces, and whether the kit's reads see one
@@ -1393,16 +1393,6 @@ class DeadlineChecks {
                     .wire(wire)
                     .next("is your server listening on that address and port? Did it close its listener early?")
                     .build();
-        }
-    }
-
-    /** Whether this machine lets a socket bind {@code ip} (Linux binds all of 127/8; others may not). */
-    private static boolean canBind(String ip) {
-        try (var probe = new Socket()) {
-            probe.bind(new InetSocketAddress(ip, 0));
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
