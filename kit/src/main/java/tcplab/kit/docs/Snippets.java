@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,8 +40,8 @@ public final class Snippets {
 
     /**
      * Evaluates {@code file} with {@code classPath}; returns the problems found, empty when every snippet ran. A
-     * snippet still running after {@code perSnippet} ends the run with a problem that names it and shows where it
-     * waits; its thread is then left behind (a daemon), since a blocked snippet cannot be interrupted.
+     * snippet still running after {@code perSnippet} ends the run with a problem that names it; its JVM is then
+     * stopped in the background.
      */
     public static List<String> check(Path file, String classPath, Duration perSnippet) throws IOException {
         var problems = new ArrayList<String>();
@@ -51,7 +50,13 @@ public final class Snippets {
             t.setDaemon(true);
             return t;
         });
-        JShell shell = JShell.builder().executionEngine("local").build();
+        // The snippets run in a JVM of their own, as in the jshell tool. Not the "local" engine: it waits, after each
+        // snippet, for every thread the snippet started (they share its thread group), so a snippet that leaves a
+        // server or a sender running for the next block hangs there, or not, depending on a race (lessons 03 and 09).
+        JShell shell = JShell.builder()
+                .remoteVMOptions("-Dfile.encoding=UTF-8", "-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8",
+                        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+                .build();
         boolean stuck = false;
         try {
             for (String entry : classPath.split(File.pathSeparator)) {
@@ -89,7 +94,7 @@ public final class Snippets {
                     } catch (TimeoutException e) {
                         stuck = true;
                         problems.add("did not finish in " + perSnippet.toSeconds() + " s (a read, accept or connect"
-                                + " without a timeout?)\n  in: " + firstLine(source) + "\n  waiting at:" + whereItWaits());
+                                + " without a timeout?)\n  in: " + firstLine(source));
                         return problems;
                     } catch (ExecutionException e) {
                         throw new IllegalStateException("JShell failed on: " + firstLine(source), e.getCause());
@@ -112,25 +117,19 @@ public final class Snippets {
             return problems;
         } finally {
             if (stuck) {
-                shell.stop();           // best effort; closing would wait for the blocked snippet
+                // Stop the snippet and end its JVM without waiting here for either: a blocked snippet may not let go.
+                Thread closing = new Thread(() -> {
+                    shell.stop();
+                    shell.close();
+                }, "closing a stuck JShell");
+                closing.setDaemon(true);
+                closing.start();
                 evaluator.shutdownNow();
             } else {
                 shell.close();
                 evaluator.shutdown();
             }
         }
-    }
-
-    /** The stack of the thread running snippet code (JShell's classes are in package REPL), else the evaluator's. */
-    private static String whereItWaits() {
-        var stacks = Thread.getAllStackTraces();
-        var running = stacks.entrySet().stream()
-                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("REPL.")))
-                .findFirst()
-                .or(() -> stacks.entrySet().stream().filter(e -> e.getKey().getName().equals("snippet evaluator"))
-                        .findFirst());
-        return running.map(e -> Arrays.stream(e.getValue()).limit(15).map(f -> "\n    " + f)
-                .collect(Collectors.joining())).orElse(" (no thread found)");
     }
 
     private static String problem(JShell shell, SnippetEvent e) {
