@@ -28,8 +28,8 @@ class SnippetsTest {
     /**
      * How long one snippet may run: a backstop against a snippet that blocks, not a speed test. Each snippet is
      * compiled on its own, a second or two when idle, so this is far above what load makes of it; a file as a whole
-     * has no limit, as its time grows with its length and the machine's load (lesson 03's file overran a total of 240 s
-     * once at a load near 50, and that message could not say which snippet was running).
+     * has no limit, as its time grows with its length and the machine's load. (A total of 240 s failed twice, and
+     * could not say where: the cause was JShell's local engine waiting for threads a snippet left running.)
      */
     private static final Duration PER_SNIPPET = Duration.ofSeconds(120);
     private static final Path CLASSES = SiteTest.ROOT.resolve("docs/target/snippet-labs");
