@@ -28,8 +28,14 @@ public record Mistake(String name, String lab, String description, String file, 
     /** Replace {@code find} (present exactly once) with {@code replacement}. */
     public record Edit(String find, String replacement) {}
 
+    /**
+     * The message the check must print: {@code NAME.golden}, or {@code NAME.jdkNN.golden} when it exists for the
+     * JDK running now (feature version NN), for a message that quotes the JDK's own words and these differ between
+     * releases (an exception's text, the innermost frame of a blocked read).
+     */
     public Path golden() {
-        return path.resolveSibling(name + ".golden");
+        Path forThisJdk = path.resolveSibling(name + ".jdk" + Runtime.version().feature() + ".golden");
+        return Files.exists(forThisJdk) ? forThisJdk : path.resolveSibling(name + ".golden");
     }
 
     public static Mistake parse(Path path) throws IOException {
