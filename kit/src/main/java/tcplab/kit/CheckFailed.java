@@ -1,5 +1,8 @@
 package tcplab.kit;
 
+import tcplab.kit.i18n.Language;
+import tcplab.kit.i18n.TextWidth;
+
 /**
  * A failed check, told to a learner: what the check did, what it expected, what happened, the bytes on the wire
  * and what to look at next. The message is the whole explanation; the grader prints it as it is.
@@ -54,26 +57,40 @@ public final class CheckFailed extends AssertionError {
             return this;
         }
 
+        /**
+         * The message: its fixed parts (when, expected, got, on the wire, look at) in the learner's language
+         * ({@link Language}), what the check wrote into them as it is. Each label is padded to one column, so
+         * that a part's later lines line up under its first.
+         */
         public CheckFailed build() {
             var sb = new StringBuilder();
-            sb.append("When the check ").append(doing).append(":\n");
+            sb.append(Language.text("failure.when", doing)).append('\n');
+            String[] labels = {Language.text("failure.expected"), Language.text("failure.got"),
+                Language.text("failure.lookAt")};
+            int column = 0;
+            for (String label : labels) {
+                column = Math.max(column, TextWidth.of(label) + 1);
+            }
             if (expected != null) {
-                sb.append("  expected: ").append(indentRest(expected)).append('\n');
+                sb.append(part(labels[0], column, expected));
             }
             if (got != null) {
-                sb.append("  got:      ").append(indentRest(got)).append('\n');
+                sb.append(part(labels[1], column, got));
             }
             if (wire != null) {
-                sb.append("  on the wire:\n").append(wire.render().indent(2).stripTrailing()).append('\n');
+                sb.append("  ").append(Language.text("failure.wire")).append('\n')
+                        .append(wire.render().indent(2).stripTrailing()).append('\n');
             }
             if (next != null) {
-                sb.append("  look at:  ").append(indentRest(next)).append('\n');
+                sb.append(part(labels[2], column, next));
             }
             return new CheckFailed(sb.toString().stripTrailing(), cause);
         }
 
-        private static String indentRest(String text) {
-            return text.strip().replace("\n", "\n            ");
+        private static String part(String label, int column, String text) {
+            return "  " + TextWidth.padRight(label, column) + text.strip().replace("\n", "\n" + " ".repeat(2 + column))
+                    + "\n";
         }
+
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Option;
+import tcplab.kit.i18n.Language;
 
 /** A command that asks before it does something a learner may regret; {@code --yes} answers for them. */
 abstract class AskingCommand extends Command {
@@ -21,12 +22,15 @@ abstract class AskingCommand extends Command {
         if (yes) {
             return true;
         }
-        out.print(question + " [y/N] ");
+        out.print(question + " " + Language.text("ask.choices") + " ");
         out.flush();
         String answer = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
         if (answer == null) {
             out.println();   // nobody typed Enter: end the prompt's line ourselves
+            return false;
         }
-        return answer != null && answer.strip().toLowerCase().startsWith("y");
+        String a = answer.strip().toLowerCase(java.util.Locale.ROOT);
+        // "y" and "yes" in any language; "是" (yes) and "好" (fine) too, for a learner typing in Chinese.
+        return a.startsWith("y") || a.startsWith("是") || a.startsWith("好");
     }
 }

@@ -9,13 +9,14 @@ import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.LabResult;
 import tcplab.kit.grade.Progress;
 import tcplab.kit.grade.Reports;
+import tcplab.kit.i18n.Language;
 
 /** {@code ./tcplab check NN | --all [--reference] [--report junit|json FILE]}. */
 @CommandLine.Command(name = "check", description = "Grade lab NN: one line per check, and under the first failure "
         + "what was expected, what happened, the bytes on the wire and a hint.")
 final class CheckCommand extends Command {
 
-    @CommandLine.Parameters(arity = "0..1", paramLabel = "NN", description = "the lab's number, e.g. 03")
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "NN", descriptionKey = "labNN", description = "the lab's number, e.g. 03")
     String id;
 
     @CommandLine.Option(names = "--all", description = "grade every lab (for teachers and autograders)")
@@ -35,12 +36,12 @@ final class CheckCommand extends Command {
     @Override
     public Integer call() throws Exception {
         if (all == (id != null)) {
-            throw new Main.UsageException("check needs a lesson number, or --all");
+            throw new Main.UsageException(Language.text("check.needsLab"));
         }
         Reports reports = null;
         if (report != null) {
             if (!report[0].equals("junit") && !report[0].equals("json")) {
-                throw new Main.UsageException("report format must be junit or json, not " + report[0]);
+                throw new Main.UsageException(Language.text("check.reportFormat", report[0]));
             }
             reports = new Reports(Reports.Format.valueOf(report[0].toUpperCase()), Path.of(report[1]));
         }
@@ -48,7 +49,7 @@ final class CheckCommand extends Command {
         int code = grade(labs, reports);
         if (reports != null) {
             reports.write();
-            out.println("Report written to " + Path.of(report[1]).toAbsolutePath());
+            out.println(Language.text("check.reportWritten", Path.of(report[1]).toAbsolutePath()));
         }
         return code;
     }
@@ -56,8 +57,7 @@ final class CheckCommand extends Command {
     /** Grades {@code labs}, prints as it goes, writes the report if asked; 0 when every lab passes. */
     int grade(List<Lab> labs, Reports reports) throws Exception {
         if (!ws.built()) {
-            err.println("The kit is not built yet (" + ws.show(ws.checkClasses()) + " is missing). "
-                    + "Run ./tcplab from the top of the checkout: it builds what is needed.");
+            err.println(Language.text("check.notBuilt", ws.show(ws.checkClasses())));
             return 1;
         }
         var grading = new Grading(ws);
@@ -65,11 +65,12 @@ final class CheckCommand extends Command {
         var results = new ArrayList<LabResult>();
         boolean allPassed = true;
         for (Lab lab : labs) {
-            out.println("Lab " + lab.id() + " — " + lab.title() + (reference ? "  [reference solution]" : ""));
+            out.println(Language.text("check.header", lab.id(), lab.localTitle())
+                    + (reference ? "  " + Language.text("check.referenceTag") : ""));
             LabResult r = grading.grade(lab, reference, err, c -> ResultText.printLine(out, c),
                     reports == null ? List.of() : reports.listenersFor(lab));
             if (r == null) {
-                err.println("\nLab " + lab.id() + " does not compile yet: fix the errors above, then check again.");
+                err.println("\n" + Language.text("check.doesNotCompile", lab.id()));
                 allPassed = false;
                 r = new LabResult(lab, List.of(), 0);
                 results.add(r);
@@ -95,7 +96,7 @@ final class CheckCommand extends Command {
         }
         if (all) {
             long passed = results.stream().filter(LabResult::passed).count();
-            out.println(passed + " of " + results.size() + " labs pass.");
+            out.println(Language.text("check.labsPass", passed, results.size()));
         }
         return allPassed ? 0 : 1;
     }

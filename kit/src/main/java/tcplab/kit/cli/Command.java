@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.Workspace;
+import tcplab.kit.i18n.Language;
 
 /**
  * One {@code ./tcplab} command. Picocli fills in its arguments (the fields marked {@code @Parameters} and
@@ -34,13 +35,13 @@ abstract class Command implements Callable<Integer> {
 
     /** The lesson numbered {@code id} (with or without a lab), or a usage error. */
     protected Lab lesson(String id) {
-        return ws.lesson(id).orElseThrow(() -> new Main.UsageException("no lesson " + id + "; the lessons are "
-                + ws.lessons().stream().map(Lab::id).toList()));
+        return ws.lesson(id).orElseThrow(() -> new Main.UsageException(Language.text("usage.noLesson", id,
+                ws.lessons().stream().map(Lab::id).toList())));
     }
 
     /** The lab numbered {@code id}, or a usage error that lists the labs there are. */
     protected Lab lab(String id) {
-        return ws.lesson(id).filter(Lab::hasLab).orElseThrow(() -> new Main.UsageException("no lab " + id
-                + "; the labs are " + ws.lessons().stream().filter(Lab::hasLab).map(Lab::id).toList()));
+        return ws.lesson(id).filter(Lab::hasLab).orElseThrow(() -> new Main.UsageException(Language.text(
+                "usage.noLab", id, ws.lessons().stream().filter(Lab::hasLab).map(Lab::id).toList())));
     }
 }

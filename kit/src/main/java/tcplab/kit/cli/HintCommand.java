@@ -2,7 +2,7 @@ package tcplab.kit.cli;
 
 import java.lang.reflect.Method;
 import picocli.CommandLine;
-import tcplab.kit.Hint;
+import tcplab.kit.i18n.Language;
 import tcplab.kit.grade.Grader;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.LabBuild;
@@ -12,7 +12,7 @@ import tcplab.kit.grade.Progress;
 @CommandLine.Command(name = "hint", description = "The hints for lab NN's checks, the one you are stuck on first.")
 final class HintCommand extends Command {
 
-    @CommandLine.Parameters(paramLabel = "NN", description = "the lab's number, e.g. 03")
+    @CommandLine.Parameters(paramLabel = "NN", descriptionKey = "labNN", description = "the lab's number, e.g. 03")
     String id;
 
     HintCommand(Context context) {
@@ -23,7 +23,7 @@ final class HintCommand extends Command {
     public Integer call() throws Exception {
         Lab lab = lab(id);
         if (!ws.built()) {
-            err.println("The kit is not built yet: run ./tcplab first.");
+            err.println(Language.text("hint.notBuilt"));
             return 1;
         }
         int stuck = Progress.load(ws.progressFile(), err).firstFailure(lab.id());
@@ -32,16 +32,16 @@ final class HintCommand extends Command {
             for (Class<?> checks : Grader.checkClasses(lab, loader, ws.checkClasses())) {
                 for (Method m : Grader.checkMethods(checks)) {
                     n++;
-                    Hint hint = m.getAnnotation(Hint.class);
+                    String hint = Language.hint(m).orElse(null);
                     String name = Grader.displayName(m);
                     out.println((n == stuck ? "→ " : "  ") + n + ". " + name
-                            + (n == stuck ? "   ← your first failing check" : ""));
-                    out.println("     " + (hint == null ? "(no hint)" : ResultText.wrap(hint.value(), "     ")));
+                            + (n == stuck ? "   " + Language.text("hint.stuckHere") : ""));
+                    out.println("     " + (hint == null ? Language.text("hint.none") : ResultText.wrap(hint, "     ")));
                     out.println();
                 }
             }
             if (n == 0) {
-                out.println("Lab " + lab.id() + " has no checks yet.");
+                out.println(Language.text("hint.noChecks", lab.id()));
             }
         }
         return 0;

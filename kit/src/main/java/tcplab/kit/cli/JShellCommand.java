@@ -26,7 +26,7 @@ import tcplab.kit.grade.LabBuild;
         description = "JShell with the kit and your classes; lesson NN's snippets ready to run block by block.")
 final class JShellCommand extends Command {
 
-    @CommandLine.Parameters(paramLabel = "NN", description = "the lesson's number, e.g. 03")
+    @CommandLine.Parameters(paramLabel = "NN", descriptionKey = "lessonNN", description = "the lesson's number, e.g. 03")
     String id;
 
     @CommandLine.Option(names = "--command-file", hidden = true,

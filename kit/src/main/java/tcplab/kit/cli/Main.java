@@ -4,9 +4,12 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine;
 import tcplab.kit.grade.Workspace;
+import tcplab.kit.i18n.Language;
 
 /**
  * {@code ./tcplab}: the learner's loop. Each command is a small class; picocli reads the words, prints the help and
@@ -27,6 +30,35 @@ public final class Main {
     }
 
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), in, out, err);
+    }
+
+    /**
+     * Runs {@code args} in the language {@code --lang} names, or else the one of the locale in {@code env}. The
+     * language is chosen before picocli reads the words, so that its help and its errors speak it too.
+     */
+    static int run(String[] args, java.util.Map<String, String> env, InputStream in, PrintStream out,
+            PrintStream err) {
+        Locale chosen = Language.fromEnvironment(env);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--")) {
+                break;
+            }
+            String tag = args[i].startsWith("--lang=") ? args[i].substring("--lang=".length())
+                    : args[i].equals("--lang") && i + 1 < args.length ? args[i + 1] : null;
+            if (tag != null) {
+                Optional<Locale> named = Language.parse(tag);
+                if (named.isEmpty()) {
+                    Language.use(chosen);
+                    err.println("tcplab: " + Language.text("usage.unknownLanguage", tag, String.join(", ",
+                            Language.TAGS)));
+                    err.println(Language.text("usage.helpTop"));
+                    return 2;
+                }
+                chosen = named.get();
+            }
+        }
+        Language.use(chosen);
         return commandLine(new Command.Context(Workspace.fromSystem(), in, out, err)).execute(args);
     }
 
@@ -56,6 +88,9 @@ public final class Main {
             throw e;
         });
         cli.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
+        // The help's words in the chosen language: picocli looks each one up in the bundle, and keeps the
+        // annotation's English where the bundle has none (the English bundle has none of them).
+        cli.setResourceBundle(Language.messages());
         return cli;
     }
 
@@ -63,8 +98,7 @@ public final class Main {
     static int usageError(PrintStream err, CommandLine where, String problem) {
         String name = where.getCommandName();
         err.println("tcplab: " + problem);
-        err.println(name.equals("tcplab") ? "Run ./tcplab help for the commands."
-                : "Run ./tcplab " + name + " --help for how to use it, ./tcplab help for every command.");
+        err.println(name.equals("tcplab") ? Language.text("usage.helpTop") : Language.text("usage.helpFor", name));
         return 2;
     }
 
@@ -73,11 +107,11 @@ public final class Main {
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
             String first = u.getUnmatched().get(0);
             boolean atTop = u.getCommandLine().getParent() == null;
-            return first.startsWith("-") ? "unknown option: " + first
-                    : atTop ? "unknown command: " + first : "unexpected argument: " + first;
+            return Language.text(first.startsWith("-") ? "usage.unknownOption"
+                    : atTop ? "usage.unknownCommand" : "usage.unexpectedArgument", first);
         }
         if (e.getMessage() != null && e.getMessage().startsWith("Missing required parameter: 'NN'")) {
-            return "which lesson? Give its number, e.g. 03";
+            return Language.text("usage.whichLesson");
         }
         String m = e.getMessage() == null ? "" : e.getMessage().strip();
         int nl = m.indexOf('\n');
@@ -86,7 +120,7 @@ public final class Main {
 
     private static String suggestion(ParameterException e) {
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
-            return " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+            return Language.text("usage.didYouMean", String.join(Language.text("usage.or"), u.getSuggestions()));
         }
         return "";
     }

@@ -10,6 +10,7 @@ import picocli.CommandLine;
 import tcplab.kit.docs.Includes;
 import tcplab.kit.docs.TerminalText;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.i18n.Language;
 
 /**
  * {@code ./tcplab read NN}: the lesson as text for a terminal, with the code it includes filled in. Laying it out
@@ -19,7 +20,7 @@ import tcplab.kit.grade.Lab;
 @CommandLine.Command(name = "read", description = "Print lesson NN in the terminal, its code filled in.")
 final class ReadCommand extends Command {
 
-    @CommandLine.Parameters(paramLabel = "NN", description = "the lesson's number, e.g. 03")
+    @CommandLine.Parameters(paramLabel = "NN", descriptionKey = "lessonNN", description = "the lesson's number, e.g. 03")
     String id;
 
     ReadCommand(Context context) {
@@ -29,7 +30,7 @@ final class ReadCommand extends Command {
     @Override
     public Integer call() throws Exception {
         Lab lab = lesson(id);
-        String source = Includes.expand(lab.lessonFile(), ws.root());
+        String source = Includes.expand(lab.lessonFileToRead(), ws.root());
         // What the text is made of: the lesson with its includes, and the kit that lays it out.
         var sha = MessageDigest.getInstance("SHA-256");
         sha.update(source.getBytes(StandardCharsets.UTF_8));
@@ -47,7 +48,7 @@ final class ReadCommand extends Command {
             Files.writeString(cached, text, StandardCharsets.UTF_8);
         }
         out.print(Files.readString(cached, StandardCharsets.UTF_8));
-        out.println("\n(The page with its diagrams drawn: ./tcplab docs)");
+        out.println("\n" + Language.text("read.footer"));
         return 0;
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.Progress;
+import tcplab.kit.i18n.Language;
 
 /**
  * {@code ./tcplab reset NN [--yes]}: puts the lab's stub back from git (the upstream branch if there is one, so a
@@ -20,7 +21,7 @@ import tcplab.kit.grade.Progress;
         description = "Put lab NN's stub back (asks first; your code is copied to .tcplab/backup/ before).")
 final class ResetCommand extends AskingCommand {
 
-    @CommandLine.Parameters(paramLabel = "NN", description = "the lab's number, e.g. 03")
+    @CommandLine.Parameters(paramLabel = "NN", descriptionKey = "labNN", description = "the lab's number, e.g. 03")
     String id;
 
     ResetCommand(Context context) {
@@ -34,12 +35,11 @@ final class ResetCommand extends AskingCommand {
         String dir = ws.show(lab.learnerSources());
         String tracked = git("ls-tree", "-r", "--name-only", source, "--", dir);
         if (tracked == null || tracked.isBlank()) {
-            err.println("Cannot reset: this checkout has no git history for " + dir + ". Clone the kit again to get "
-                    + "a fresh stub.");
+            err.println(Language.text("reset.noHistory", dir));
             return 1;
         }
-        if (!confirmed("Replace your code in " + dir + " with the original stub?")) {
-            out.println("Nothing changed.");
+        if (!confirmed(Language.text("reset.question", dir))) {
+            out.println(Language.text("reset.nothingChanged"));
             return 1;
         }
         Path backup = ws.stateDir().resolve("backup/lab" + lab.id() + "-"
@@ -49,13 +49,12 @@ final class ResetCommand extends AskingCommand {
             Files.copy(f, backup.resolve(f.getFileName()));
         }
         if (git("checkout", source, "--", dir) == null) {
-            err.println("git could not restore " + dir + "; your files are unchanged (a copy is in "
-                    + ws.show(backup) + ").");
+            err.println(Language.text("reset.gitFailed", dir, ws.show(backup)));
             return 1;
         }
         // The stub is not started work: ./tcplab must not go on saying this lab passes.
         Progress.load(ws.progressFile(), err).forget(lab.id());
-        out.println("Lab " + lab.id() + " is back to its stub. Your previous code is in " + ws.show(backup) + ".");
+        out.println(Language.text("reset.done", lab.id(), ws.show(backup)));
         return 0;
     }
 

@@ -5,6 +5,8 @@ import tcplab.kit.grade.CheckResult;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.LabResult;
 import tcplab.kit.grade.Workspace;
+import tcplab.kit.i18n.Language;
+import tcplab.kit.i18n.TextWidth;
 
 /** How grading looks in a terminal: one line per check as it ends, and the first failure in full. */
 final class ResultText {
@@ -23,25 +25,12 @@ final class ResultText {
             case SKIPPED -> "  – ";
         };
         out.printf("%s%2d  %s%s%n", mark, c.number(), c.name(),
-                c.status() == CheckResult.Status.SKIPPED ? "  (skipped: " + c.message() + ")" : "");
+                c.status() == CheckResult.Status.SKIPPED ? "  " + Language.text("check.skipped", c.message()) : "");
     }
 
-    /** Text folded at word boundaries to fit a terminal, each later line starting with {@code indent}. */
+    /** Text folded to fit a terminal of 100 columns, each later line starting with {@code indent}. */
     static String wrap(String text, String indent) {
-        var sb = new StringBuilder();
-        int column = indent.length();
-        for (String word : text.strip().split("\\s+")) {
-            if (column + word.length() > 100 && column > indent.length()) {
-                sb.append('\n').append(indent);
-                column = indent.length();
-            } else if (sb.length() > 0) {
-                sb.append(' ');
-                column++;
-            }
-            sb.append(word);
-            column += word.length();
-        }
-        return sb.toString();
+        return TextWidth.wrap(text, 100, indent, indent.length());
     }
 
     /** Under the checks: the first failure in full, with its hint, and what to do next. */
@@ -50,23 +39,24 @@ final class ResultText {
         CheckResult first = r.firstFailure();
         out.println();
         if (r.checks().isEmpty()) {
-            out.println("Lab " + lab.id() + " has no checks. Is the kit built? Try: ./mvnw -q -DskipTests package");
+            out.println(Language.text("check.noChecks", lab.id()));
             return;
         }
         if (first == null) {
-            out.printf("All %d checks pass (%.1f s). %s%n", r.checks().size(), r.millis() / 1000.0,
-                    reference ? "The reference is sound." : "Lab " + lab.id() + " is done: run ./tcplab for the next.");
+            out.println(Language.text("check.allPass", r.checks().size(), r.millis() / 1000.0)
+                    + (reference ? Language.text("check.referenceSound") : Language.text("check.labDone", lab.id())));
             return;
         }
-        out.println("Check " + first.number() + " failed: " + first.name());
+        out.println(Language.text("check.failed", first.number(), first.name()));
         out.println(first.message().indent(2).stripTrailing());
         if (first.hint() != null) {
             out.println();
-            out.println("  hint: " + wrap(first.hint(), "        "));
+            String label = Language.text("check.hint");
+            out.println("  " + label + wrap(first.hint(), " ".repeat(2 + TextWidth.of(label))));
         }
         out.println();
-        out.printf("%d of %d checks pass. Fix check %d in %s, then run ./tcplab check %s again.%n",
-                r.passedCount(), r.checks().size(), first.number(),
-                reference ? ws.show(lab.referenceSources()) : ws.show(lab.workFile().orElse(lab.learnerSources())), lab.id());
+        out.println(Language.text("check.summary", r.passedCount(), r.checks().size(), first.number(),
+                reference ? ws.show(lab.referenceSources()) : ws.show(lab.workFile().orElse(lab.learnerSources())),
+                lab.id()));
     }
 }

@@ -16,7 +16,7 @@ import tcplab.kit.grade.LabBuild;
 @CommandLine.Command(name = "run", description = "Run lab NN's program by hand (poke it with nc); Ctrl-C stops it.")
 final class RunCommand extends Command {
 
-    @CommandLine.Parameters(index = "0", paramLabel = "NN", description = "the lab's number, e.g. 04")
+    @CommandLine.Parameters(index = "0", paramLabel = "NN", descriptionKey = "labNN", description = "the lab's number, e.g. 04")
     String id;
 
     @CommandLine.Option(names = "--reference", description = "run the reference solution instead of your code")

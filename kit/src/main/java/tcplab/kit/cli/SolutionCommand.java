@@ -15,7 +15,7 @@ import tcplab.kit.grade.Progress;
         description = "Show the reference for lab NN (freely once it passes; before that, after a question).")
 final class SolutionCommand extends AskingCommand {
 
-    @CommandLine.Parameters(paramLabel = "NN", description = "the lab's number, e.g. 03")
+    @CommandLine.Parameters(paramLabel = "NN", descriptionKey = "labNN", description = "the lab's number, e.g. 03")
     String id;
 
     SolutionCommand(Context context) {

@@ -2,6 +2,7 @@ package tcplab.kit.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The top of the command tree: with no command, the learner's status. */
@@ -16,6 +17,18 @@ import picocli.CommandLine.ScopeType;
                 BenchCommand.class,
                 DocsCommand.class, MistakesCommand.class, CompletionCommand.class, HelpCommand.class})
 final class TcpLab extends tcplab.kit.cli.Command {
+
+    /** Read by {@link Main} before picocli parses (so the help speaks it too); declared here for help and completion. */
+    @Option(names = "--lang", paramLabel = "LANG", scope = ScopeType.INHERIT, completionCandidates = Languages.class,
+            description = "en or zh-CN (default: the language of your locale, LANG / LC_ALL)")
+    String lang;
+
+    /** What {@code --lang} takes, for completion. */
+    static final class Languages extends java.util.ArrayList<String> {
+        Languages() {
+            super(tcplab.kit.i18n.Language.TAGS);
+        }
+    }
 
     TcpLab(Context context) {
         super(context);

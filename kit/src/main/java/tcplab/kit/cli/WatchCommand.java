@@ -8,12 +8,13 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.Progress;
+import tcplab.kit.i18n.Language;
 
 /** {@code ./tcplab watch [NN]}: grades again each time the lab's sources are saved. Ctrl-C stops it. */
 @CommandLine.Command(name = "watch", description = "Grade lab NN again on every save (default: your next lab).")
 final class WatchCommand extends Command {
 
-    @CommandLine.Parameters(arity = "0..1", paramLabel = "NN", description = "the lab's number, e.g. 03")
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "NN", descriptionKey = "labNN", description = "the lab's number, e.g. 03")
     String id;
 
     WatchCommand(Context context) {
@@ -24,7 +25,7 @@ final class WatchCommand extends Command {
     public Integer call() throws Exception {
         Lab lab = id != null ? lab(id) : nextLab();
         if (lab == null) {
-            out.println("Every lab passes: nothing to watch. Name one: ./tcplab watch NN");
+            out.println(Language.text("watch.nothing"));
             return 0;
         }
         var check = new CheckCommand(new Context(ws, in, out, err));
@@ -33,7 +34,7 @@ final class WatchCommand extends Command {
                     StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
             while (true) {
                 check.grade(List.of(lab), null);
-                out.println("\nWatching " + ws.show(lab.learnerSources()) + " — save a file to grade again, Ctrl-C to stop.");
+                out.println("\n" + Language.text("watch.watching", ws.show(lab.learnerSources())));
                 var key = watcher.take();
                 // Editors save in several steps (write, rename, touch): let them finish, then grade once.
                 do {
@@ -41,11 +42,10 @@ final class WatchCommand extends Command {
                     key.reset();
                     key = watcher.poll(300, TimeUnit.MILLISECONDS);
                 } while (key != null);
-                out.println("\n— change seen —\n");
+                out.println("\n" + Language.text("watch.changeSeen") + "\n");
             }
         } catch (java.io.IOException | UnsupportedOperationException e) {
-            err.println("Watching files does not work here (" + e.getMessage() + "). Run ./tcplab check "
-                    + lab.id() + " after each save instead; it does the same.");
+            err.println(Language.text("watch.unsupported", e.getMessage(), lab.id()));
             return 1;
         }
     }

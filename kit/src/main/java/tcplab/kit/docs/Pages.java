@@ -8,12 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import tcplab.kit.grade.Lab;
+import tcplab.kit.i18n.Language;
 
 /**
  * What AsciiDoctor's HTML lacks for a learner, added to each rendered page: a label and a copy button on every
@@ -104,17 +106,21 @@ final class Pages {
         };
     }
 
-    /** "All lessons" and the neighbours, at the top of the page and again at the bottom. */
-    static void addNavigation(Document html, Lab previous, Lab next) {
-        Element nav = new Element("nav").addClass("lessons").attr("aria-label", "Lessons");
-        nav.appendElement("a").attr("href", "index.html").addClass("all").text("All lessons");
+    /**
+     * "All lessons" and the neighbours, at the top of the page and again at the bottom, in the page's language
+     * (a neighbour not yet translated is linked in English).
+     */
+    static void addNavigation(Document html, Locale locale, Lab previous, Lab next) {
+        Element nav = new Element("nav").addClass("lessons").attr("aria-label", Language.textIn(locale, "site.nav"));
+        nav.appendElement("a").attr("href", Site.chinese(locale) ? "index.zh-CN.html" : "index.html").addClass("all")
+                .text(Language.textIn(locale, "site.allLessons"));
         if (previous != null) {
-            nav.appendElement("a").attr("href", Site.pageName(previous)).attr("rel", "prev").addClass("prev")
-                    .text("← " + previous.id() + " " + previous.title());
+            nav.appendElement("a").attr("href", neighbour(previous, locale)).attr("rel", "prev").addClass("prev")
+                    .text("← " + previous.id() + " " + previous.titleIn(locale));
         }
         if (next != null) {
-            nav.appendElement("a").attr("href", Site.pageName(next)).attr("rel", "next").addClass("next")
-                    .text(next.id() + " " + next.title() + " →");
+            nav.appendElement("a").attr("href", neighbour(next, locale)).attr("rel", "next").addClass("next")
+                    .text(next.id() + " " + next.titleIn(locale) + " →");
         }
         html.body().prependChild(nav.clone());
         Element footer = html.getElementById("footer");
@@ -125,23 +131,41 @@ final class Pages {
         }
     }
 
+    private static String neighbour(Lab lab, Locale locale) {
+        return Site.chinese(locale) && !lab.hasChinese() ? Site.pageName(lab) : Site.pageName(lab, locale);
+    }
+
+    /**
+     * The link to the same page in the other language, beside the search box; site.js keeps the section the
+     * learner is reading (both languages give every section the same id). Nothing when there is no twin.
+     */
+    static void addLanguageSwitch(Document html, Locale locale, String twin) {
+        if (twin == null) {
+            return;
+        }
+        boolean chinese = Site.chinese(locale);
+        html.body().prependElement("a").addClass("language-switch").attr("href", twin)
+                .attr("hreflang", chinese ? "en" : "zh-CN").attr("lang", chinese ? "en" : "zh-CN")
+                .text(chinese ? "English" : "简体中文");
+    }
+
     /** The end of a lesson: the stub to open and the three commands of the learner's loop. */
-    static void addLabBox(Document html, Lab lab) {
+    static void addLabBox(Document html, Locale locale, Lab lab) {
         Element content = html.getElementById("content");
         if (content == null) {
             return;
         }
         Element box = content.appendElement("aside").addClass("your-lab").attr("id", "your-lab");
-        box.appendElement("h2").text("Your lab");
-        Element files = box.appendElement("p").appendText("Open ");
+        box.appendElement("h2").text(Language.textIn(locale, "site.yourLab"));
+        Element files = box.appendElement("p").appendText(Language.textIn(locale, "site.open"));
         List<Path> stubs = lab.learnerFiles();
         for (int i = 0; i < stubs.size(); i++) {
             if (i > 0) {
-                files.appendText(i == stubs.size() - 1 ? " and " : ", ");
+                files.appendText(i == stubs.size() - 1 ? Language.textIn(locale, "site.and") : Language.textIn(locale, "site.comma"));
             }
             files.appendElement("code").text(lab.root().relativize(stubs.get(i)).toString().replace('\\', '/'));
         }
-        files.appendText(", then grade it, ask for a hint, or let it re-grade on every save:");
+        files.appendText(Language.textIn(locale, "site.thenGrade"));
         Element listing = box.appendElement("div").addClass("literalblock");
         listing.appendElement("div").addClass("code-head");
         listing.appendElement("div").addClass("content").appendElement("pre").text(
@@ -166,19 +190,27 @@ final class Pages {
         }
     }
 
-    /** Scrolling tables, clickable diagrams, the stylesheet and the copy script; then the page is written. */
-    static void finish(Document html, Path page) throws IOException {
+    /**
+     * Scrolling tables, clickable diagrams, the stylesheet and the copy script; on an English page, Chinese text
+     * marked as such (so a browser picks a Chinese font and a screen reader the right voice); then the page is
+     * written.
+     */
+    static void finish(Document html, Path page, Locale locale) throws IOException {
         html.outputSettings().prettyPrint(false);
+        if (!Site.chinese(locale)) {
+            markChinese(html.body());
+        }
         for (Element table : html.select("table.tableblock")) {
             // tabindex: a keyboard user can scroll the box too.
             table.wrap("<div class=\"table-scroll\" tabindex=\"0\"></div>");
         }
         for (Element img : html.select("div.imageblock img")) {
             if (img.closest("a") == null) {
-                img.wrap("<a class=\"full-size\" href=\"" + img.attr("src") + "\" title=\"Open the figure full size\"></a>");
+                img.wrap("<a class=\"full-size\" href=\"" + img.attr("src") + "\" title=\""
+                        + Language.textIn(locale, "site.fullSize") + "\"></a>");
             }
         }
-        addSearchBox(html);
+        addSearchBox(html, locale);
         html.head().appendElement("style").appendChild(new DataNode(CSS));
         // lunr and the sections first: site.js's search uses both.
         html.body().appendElement("script").attr("src", Search.LUNR);
@@ -187,11 +219,44 @@ final class Pages {
         Files.writeString(page, html.outerHtml(), StandardCharsets.UTF_8);
     }
 
+    /** Runs of Chinese text in an English page, each wrapped in {@code <span lang="zh-CN">}. */
+    static void markChinese(Element root) {
+        for (org.jsoup.nodes.TextNode text : root.select("*").textNodes()) {
+            if (!CHINESE.matcher(text.getWholeText()).find() || text.parent() == null
+                    || "zh-CN".equals(text.parent().attr("lang"))) {
+                continue;
+            }
+            String whole = text.getWholeText();
+            Matcher m = CHINESE.matcher(whole);
+            var parts = new ArrayList<org.jsoup.nodes.Node>();
+            int at = 0;
+            while (m.find()) {
+                if (m.start() > at) {
+                    parts.add(new org.jsoup.nodes.TextNode(whole.substring(at, m.start())));
+                }
+                parts.add(new Element("span").attr("lang", "zh-CN").text(m.group()));
+                at = m.end();
+            }
+            if (at < whole.length()) {
+                parts.add(new org.jsoup.nodes.TextNode(whole.substring(at)));
+            }
+            for (org.jsoup.nodes.Node part : parts) {
+                text.before(part);
+            }
+            text.remove();
+        }
+    }
+
+    /** Chinese characters and the punctuation between them: a run that a span marks as zh-CN. */
+    private static final Pattern CHINESE = Pattern.compile(
+            "[\\p{IsHan}\\u3000-\\u303F\\uFF00-\\uFF60]+(?:[\\s\\p{IsHan}\\u3000-\\u303F\\uFF00-\\uFF60]*[\\p{IsHan}\\u3000-\\u303F\\uFF00-\\uFF60])?");
+
     /** The search box at the top of the page; site.js fills the list under it as the learner types. */
-    private static void addSearchBox(Document html) {
+    private static void addSearchBox(Document html, Locale locale) {
         Element form = new Element("form").addClass("site-search").attr("role", "search");
-        form.appendElement("input").attr("type", "search").attr("placeholder", "Search the lessons")
-                .attr("aria-label", "Search the lessons").attr("autocomplete", "off");
+        String placeholder = Language.textIn(locale, "site.search");
+        form.appendElement("input").attr("type", "search").attr("placeholder", placeholder)
+                .attr("aria-label", placeholder).attr("autocomplete", "off");
         form.appendElement("ol").attr("aria-live", "polite");
         html.body().prependChild(form);
     }

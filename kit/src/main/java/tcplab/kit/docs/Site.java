@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.asciidoctor.Asciidoctor;
@@ -20,6 +21,7 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.Progress;
+import tcplab.kit.i18n.Language;
 
 /**
  * Renders {@code lessons/} into one offline HTML site with AsciidoctorJ: an index, one page per lesson, Java and C
@@ -61,25 +63,43 @@ public final class Site {
             };
             asciidoctor.registerLogHandler(collect);
             asciidoctor.requireLibrary("asciidoctor-diagram");
-            for (int i = 0; i < lessons.size(); i++) {
-                Lab lab = lessons.get(i);
-                Path page = out.resolve(pageName(lab));
-                asciidoctor.convertFile(lab.lessonFile().toFile(), options(root, out, page, true));
-                Document html = Jsoup.parse(page.toFile(), "UTF-8");
-                search.add(html, page.getFileName().toString(), "Lesson " + lab.id() + ": " + lab.title());
-                problems.addAll(Pages.labelCode(html, Pages.sourceBlocks(lab.lessonFile(), root), page.getFileName()));
-                Pages.addNavigation(html, i == 0 ? null : lessons.get(i - 1),
-                        i + 1 < lessons.size() ? lessons.get(i + 1) : null);
-                if (lab.hasLab()) {
-                    Pages.addLabBox(html, lab);
+            for (Locale locale : LANGUAGES) {
+                for (int i = 0; i < lessons.size(); i++) {
+                    Lab lab = lessons.get(i);
+                    Path source = chinese(locale) ? lab.chineseLessonFile() : lab.lessonFile();
+                    if (!Files.exists(source)) {
+                        continue;                 // not translated: the build's sync check says so
+                    }
+                    Path page = out.resolve(pageName(lab, locale));
+                    asciidoctor.convertFile(source.toFile(), options(root, out, page, true));
+                    Document html = Jsoup.parse(page.toFile(), "UTF-8");
+                    search.add(html, page.getFileName().toString(), lessonName(lab, locale));
+                    problems.addAll(Pages.labelCode(html, Pages.sourceBlocks(source, root), page.getFileName()));
+                    Pages.addNavigation(html, locale, i == 0 ? null : lessons.get(i - 1),
+                            i + 1 < lessons.size() ? lessons.get(i + 1) : null);
+                    Pages.addLanguageSwitch(html, locale, twin(lab, locale));
+                    if (lab.hasLab()) {
+                        Pages.addLabBox(html, locale, lab);
+                    }
+                    Pages.finish(html, page, locale);
                 }
-                Pages.finish(html, page);
+                String indexName = chinese(locale) ? "index.zh-CN" : "index";
+                Path indexSource = out.getParent().resolve(indexName + ".adoc");
+                Files.writeString(indexSource, index(lessons, progress, locale), StandardCharsets.UTF_8);
+                Path index = out.resolve(indexName + ".html");
+                asciidoctor.convertFile(indexSource.toFile(), options(root, out, index, false));
+                Document indexHtml = Jsoup.parse(index.toFile(), "UTF-8");
+                Pages.addLanguageSwitch(indexHtml, locale, chinese(locale) ? "index.html" : "index.zh-CN.html");
+                Pages.finish(indexHtml, index, locale);
             }
-            Path indexSource = out.getParent().resolve("index.adoc");
-            Files.writeString(indexSource, index(lessons, progress), StandardCharsets.UTF_8);
-            Path index = out.resolve("index.html");
-            asciidoctor.convertFile(indexSource.toFile(), options(root, out, index, false));
-            Pages.finish(Jsoup.parse(index.toFile(), "UTF-8"), index);
+            Path glossarySource = root.resolve("lessons/glossary.adoc");
+            if (Files.exists(glossarySource)) {
+                Path glossary = out.resolve("glossary.html");
+                asciidoctor.convertFile(glossarySource.toFile(), options(root, out, glossary, false));
+                Document html = Jsoup.parse(glossary.toFile(), "UTF-8");
+                Pages.addNavigation(html, Locale.ENGLISH, null, null);
+                Pages.finish(html, glossary, Locale.ENGLISH);
+            }
             asciidoctor.unregisterLogHandler(collect);
         }
         search.write(out);
@@ -87,9 +107,37 @@ public final class Site {
         return new Rendered(out.resolve("index.html"), problems);
     }
 
+    /** English first: its pages are the ones every other language's pages are the twins of. */
+    static final List<Locale> LANGUAGES = List.of(Locale.ENGLISH, Language.CHINESE);
+
     /** {@code 03-client.html}: the lesson folder's name, so {@code xref:03-client.adoc[]} finds it. */
     public static String pageName(Lab lab) {
         return lab.lessonDir().getFileName() + ".html";
+    }
+
+    /**
+     * {@code 03-client.zh-CN.html} for the 简体中文 twin (from {@code lesson.zh-CN.adoc}), so that the Chinese
+     * lessons' {@code xref:03-client.zh-CN.adoc[]} finds it.
+     */
+    public static String pageName(Lab lab, Locale locale) {
+        return chinese(locale) ? lab.lessonDir().getFileName() + ".zh-CN.html" : pageName(lab);
+    }
+
+    static boolean chinese(Locale locale) {
+        return locale.getLanguage().equals("zh");
+    }
+
+    /** "Lesson 03: The client…" or "第 03 课：客户端…". */
+    static String lessonName(Lab lab, Locale locale) {
+        return Language.textIn(locale, "site.lesson", lab.id(), lab.titleIn(locale));
+    }
+
+    /** The page of the same lesson in the other language, or null when it has no translation. */
+    private static String twin(Lab lab, Locale locale) {
+        if (chinese(locale)) {
+            return pageName(lab);
+        }
+        return lab.hasChinese() ? pageName(lab, Language.CHINESE) : null;
     }
 
     private static Options options(Path root, Path out, Path page, boolean toc) {
@@ -120,57 +168,66 @@ public final class Site {
                 .build();
     }
 
-    /** The index page's AsciiDoc: what each lesson builds, and with {@code progress}, where the learner is. */
+    /** The English index page's AsciiDoc (the build's own rendering, with no progress). */
     static String index(List<Lab> lessons, Progress progress) {
-        var sb = new StringBuilder("""
-                = TCP Lab
-                :nofooter:
+        return index(lessons, progress, Locale.ENGLISH);
+    }
 
-                Learn TCP sockets from first principles: read a lesson, try its snippets in JShell, write the lab,
-                and grade it with `./tcplab check NN`. Lessons 01–05 follow a classic C tutorial on BSD sockets
-                call by call, in Java.
-
-                """);
-        if (progress != null) {
-            sb.append(yourProgress(lessons, progress));
+    /**
+     * The index page's AsciiDoc in {@code locale}'s language: what each lesson builds, and with {@code progress},
+     * where the learner is. A lesson not yet translated is listed with its English page.
+     */
+    static String index(List<Lab> lessons, Progress progress, Locale locale) {
+        var sb = new StringBuilder("= TCP Lab\n:nofooter:\n");
+        if (chinese(locale)) {
+            sb.append(":lang: zh-CN\n");
         }
-        sb.append("== Lessons\n\n");
+        sb.append("\n").append(Language.textIn(locale, "site.index.intro")).append("\n\n");
+        sb.append(Language.textIn(locale, "site.index.glossary")).append("\n\n");
+        if (progress != null) {
+            sb.append(yourProgress(lessons, progress, locale));
+        }
+        sb.append("[#lessons]\n== ").append(Language.textIn(locale, "site.index.lessons")).append("\n\n");
         for (Lab lab : lessons) {
-            sb.append(". xref:").append(lab.lessonDir().getFileName()).append(".adoc[Lesson ").append(lab.id())
-                    .append(": ").append(lab.title()).append("]");
+            sb.append(". xref:").append(xrefTarget(lab, locale)).append("[").append(lessonName(lab, locale))
+                    .append("]");
             if (progress != null && lab.hasLab()) {
                 sb.append(" [.lab-status.").append(progress.status(lab.id()).name().toLowerCase().replace('_', '-'))
-                        .append("]#").append(statusText(progress, lab)).append("#");
+                        .append("]#").append(statusText(progress, lab, locale)).append("#");
             }
             String builds = Pages.whatTheLabBuilds(lab);
             if (!builds.isEmpty()) {
                 // Passthrough, so that a stub's Javadoc ({@code *_*}, say) cannot turn into AsciiDoc markup.
-                sb.append(" +\nThe lab: pass:c[").append(builds.replace("]", "\\]")).append("]");
+                sb.append(" +\n").append(Language.textIn(locale, "site.index.theLab")).append(" pass:c[")
+                        .append(builds.replace("]", "\\]")).append("]");
             }
             sb.append("\n");
         }
         return sb.toString();
     }
 
-    private static String statusText(Progress progress, Lab lab) {
+    /** {@code 03-client.zh-CN.adoc} for xref: the lesson's page in that language, or its English one. */
+    private static String xrefTarget(Lab lab, Locale locale) {
+        return lab.lessonDir().getFileName() + (chinese(locale) && lab.hasChinese() ? ".zh-CN" : "") + ".adoc";
+    }
+
+    private static String statusText(Progress progress, Lab lab, Locale locale) {
         String score = progress.score(lab.id());
-        return progress.status(lab.id()).label + (score.isEmpty() ? "" : " (" + score + ")");
+        return Language.textIn(locale, "status." + progress.status(lab.id()).name().toLowerCase(Locale.ROOT))
+                + (score.isEmpty() ? "" : " (" + score + ")");
     }
 
     /** The same next step as {@code ./tcplab} prints, as of this rendering. */
-    private static String yourProgress(List<Lab> lessons, Progress progress) {
-        var sb = new StringBuilder("[#your-progress]\n== Your progress\n\n");
+    private static String yourProgress(List<Lab> lessons, Progress progress, Locale locale) {
+        var sb = new StringBuilder("[#your-progress]\n== " + Language.textIn(locale, "site.progress.title") + "\n\n");
         long passed = lessons.stream().filter(Lab::hasLab)
                 .filter(l -> progress.status(l.id()) == Progress.Status.PASSED).count();
         long labs = lessons.stream().filter(Lab::hasLab).count();
-        sb.append(passed).append(" of ").append(labs).append(" labs pass, as of ")
-                .append(java.time.LocalDateTime.now().withSecond(0).withNano(0).toString().replace('T', ' '))
-                .append(" (run `./tcplab docs` again to bring this page up to date).\n\n");
-        progress.next(lessons).ifPresentOrElse(next -> sb.append("*Next:* xref:")
-                .append(next.lessonDir().getFileName()).append(".adoc[Lesson ").append(next.id()).append(": ")
-                .append(next.title()).append("]: read it, try it with `./tcplab jshell ").append(next.id())
-                .append("`, write the lab, and grade it with `./tcplab check ").append(next.id()).append("`.\n\n"),
-                () -> sb.append("*Every lab passes.* Well done!\n\n"));
+        sb.append(Language.textIn(locale, "site.progress.count", passed, labs,
+                java.time.LocalDateTime.now().withSecond(0).withNano(0).toString().replace('T', ' '))).append("\n\n");
+        progress.next(lessons).ifPresentOrElse(next -> sb.append(Language.textIn(locale, "site.progress.next",
+                xrefTarget(next, locale), lessonName(next, locale), next.id())).append("\n\n"),
+                () -> sb.append(Language.textIn(locale, "site.progress.allPass")).append("\n\n"));
         return sb.toString();
     }
 

@@ -18,6 +18,7 @@ import org.asciidoctor.ast.Row;
 import org.asciidoctor.ast.Section;
 import org.asciidoctor.ast.StructuralNode;
 import org.asciidoctor.ast.Table;
+import tcplab.kit.i18n.TextWidth;
 
 /**
  * A lesson as plain text for a terminal. AsciiDoctor parses it (the same parser as the site, so cross references
@@ -297,24 +298,20 @@ public final class TerminalText {
 
     /** Columns a string takes in a terminal: East Asian wide characters take two. */
     static int width(String s) {
-        return s.codePoints().map(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN
-                || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFF60) ? 2 : 1).sum();
+        return TextWidth.of(s);
     }
 
-    /** {@code text} folded at spaces to fit the width, every line starting with {@code indent}. */
+    /**
+     * {@code text} folded to fit the width, every line starting with {@code indent}: at spaces, and between
+     * Chinese characters (which have no spaces between words); a hard break in the text ends a line.
+     */
     private static String wrap(String text, String indent) {
-        var sb = new StringBuilder(indent);
-        int column = indent.length();
-        for (String word : text.strip().split(" +")) {
-            if (column > indent.length() && column + 1 + width(word) > WIDTH) {
-                sb.append('\n').append(indent);
-                column = indent.length();
-            } else if (column > indent.length()) {
-                sb.append(' ');
-                column++;
+        var sb = new StringBuilder();
+        for (String line : text.strip().split("\n")) {
+            if (sb.length() > 0) {
+                sb.append('\n');
             }
-            sb.append(word);
-            column += width(word);
+            sb.append(indent).append(TextWidth.wrap(line, WIDTH, indent, TextWidth.of(indent)));
         }
         return sb.toString();
     }

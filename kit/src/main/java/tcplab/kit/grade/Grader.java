@@ -22,8 +22,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.opentest4j.TestAbortedException;
 import tcplab.kit.CheckFailed;
 import tcplab.kit.Checks;
-import tcplab.kit.Hint;
 import tcplab.kit.LabCode;
+import tcplab.kit.i18n.Language;
 
 /**
  * Runs one lab's checks through the JUnit Platform Launcher, in-process, and turns each outcome into something a
@@ -172,8 +172,7 @@ public final class Grader {
     private static Optional<String> hint(TestIdentifier id) {
         return id.getSource()
                 .filter(s -> s instanceof MethodSource)
-                .map(s -> ((MethodSource) s).getJavaMethod().getAnnotation(Hint.class))
-                .map(Hint::value);
+                .flatMap(s -> Language.hint(((MethodSource) s).getJavaMethod()));
     }
 
     private static String skipReason(Throwable t) {
@@ -192,11 +191,10 @@ public final class Grader {
             return LabCode.threw("called your lab", t).getMessage();
         }
         if (t instanceof AssertionError) {
-            return "When the check ran:\n  " + t.getMessage();
+            return Language.text("failure.whenRan") + "\n  " + t.getMessage();
         }
         if (t instanceof java.util.concurrent.TimeoutException || String.valueOf(t).contains("timed out after")) {
-            return "When the check ran:\n  it did not finish in time: " + t.getMessage()
-                    + "\n  look at:  a call that waits forever (accept, read) or a loop that never ends";
+            return Language.text("failure.whenRan") + "\n  " + Language.text("failure.notInTime", t.getMessage());
         }
         return LabCode.threw("ran", t).getMessage();
     }

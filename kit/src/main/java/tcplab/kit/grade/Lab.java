@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import tcplab.kit.i18n.Language;
 
 /**
  * One lesson and its lab, found by convention from the lesson number NN: the text in {@code lessons/NN-slug/},
@@ -26,6 +27,32 @@ public record Lab(int number, Path lessonDir, String title, Path root) {
 
     public Path lessonFile() {
         return lessonDir.resolve("lesson.adoc");
+    }
+
+    /** {@code lesson.zh-CN.adoc}: the lesson in 简体中文, beside the English. */
+    public Path chineseLessonFile() {
+        return lessonDir.resolve("lesson.zh-CN.adoc");
+    }
+
+    /** The lesson in the learner's language ({@link Language}), or the English when it has no translation. */
+    public Path lessonFileToRead() {
+        return Language.chinese() && Files.exists(chineseLessonFile()) ? chineseLessonFile() : lessonFile();
+    }
+
+    /** The title in the learner's language, as {@link #title} is in English. */
+    public String localTitle() {
+        return titleIn(Language.current());
+    }
+
+    /** The title in {@code locale}'s language: the translation's when there is one, else the English. */
+    public String titleIn(java.util.Locale locale) {
+        return locale.getLanguage().equals("zh") && Files.exists(chineseLessonFile())
+                ? title(chineseLessonFile(), title) : title;
+    }
+
+    /** Whether the lesson has its 简体中文 twin. */
+    public boolean hasChinese() {
+        return Files.exists(chineseLessonFile());
     }
 
     public Path snippets() {
@@ -106,7 +133,9 @@ public record Lab(int number, Path lessonDir, String title, Path root) {
         try (Stream<Path> s = Files.list(lessons)) {
             return s.filter(p -> p.getFileName().toString().matches("\\d\\d-.+") && Files.isDirectory(p))
                     .sorted()
-                    .map(p -> new Lab(Integer.parseInt(p.getFileName().toString().substring(0, 2)), p, title(p), root))
+                    .map(p -> new Lab(Integer.parseInt(p.getFileName().toString().substring(0, 2)), p,
+                            title(p.resolve("lesson.adoc"), p.getFileName().toString().substring(3).replace('-', ' ')),
+                            root))
                     .toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -122,20 +151,22 @@ public record Lab(int number, Path lessonDir, String title, Path root) {
         return all(root).stream().filter(l -> l.number() == n).findFirst();
     }
 
-    /** The document title, without the "Lesson NN:" that every title starts with. */
-    private static String title(Path dir) {
+    /**
+     * The document title of {@code adoc}, without the "Lesson NN:" (or "第 NN 课：") that every title starts with;
+     * {@code otherwise} when it has none.
+     */
+    private static String title(Path adoc, String otherwise) {
         try {
-            Path adoc = dir.resolve("lesson.adoc");
             if (Files.exists(adoc)) {
                 for (String line : Files.readAllLines(adoc, StandardCharsets.UTF_8)) {
                     if (line.startsWith("= ")) {
-                        return line.substring(2).replaceFirst("^Lesson \\d+:\\s*", "").strip();
+                        return line.substring(2).replaceFirst("^(Lesson \\d+:|第\\s*\\d+\\s*课[：:])\\s*", "").strip();
                     }
                 }
             }
         } catch (IOException e) {
-            // fall through to the folder name
+            // fall through
         }
-        return dir.getFileName().toString().substring(3).replace('-', ' ');
+        return otherwise;
     }
 }

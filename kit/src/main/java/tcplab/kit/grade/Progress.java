@@ -19,6 +19,11 @@ public final class Progress {
     public enum Status {
         NOT_STARTED("not started"), FAILING("failing"), PASSED("passed");
 
+        /** The label in the learner's language. */
+        public String localLabel() {
+            return tcplab.kit.i18n.Language.text("status." + name().toLowerCase(java.util.Locale.ROOT));
+        }
+
         public final String label;
 
         Status(String label) {

@@ -1,3 +1,23 @@
+// The page's words in its own language: <html lang="zh-CN"> for the 简体中文 pages, English otherwise.
+var TCPLAB_WORDS = document.documentElement.lang === 'zh-CN' ? {
+  copy: '复制', copied: '已复制', copyByHand: '请手动选中并复制', copyLabel: '复制这段代码',
+  noSearch: '搜索不可用（本页旁边缺少 lunr.min.js 或 search.js）', none: '没有任何小节提到“{q}”。'
+} : {
+  copy: 'Copy', copied: 'Copied', copyByHand: 'Select and copy by hand', copyLabel: 'Copy this code',
+  noSearch: 'Search is not available (lunr.min.js or search.js is missing beside this page)',
+  none: 'No section mentions “{q}”.'
+};
+
+// The language switch keeps the section being read: both languages give every section the same id.
+(function () {
+  'use strict';
+  var link = document.querySelector('a.language-switch');
+  if (!link) { return; }
+  link.addEventListener('click', function () {
+    if (window.location.hash) { link.href = link.href.split('#')[0] + window.location.hash; }
+  });
+})();
+
 // A "Copy" button on every code block. Inline and dependency-free, so it works offline and from file://.
 (function () {
   'use strict';
@@ -18,9 +38,9 @@
   }
 
   function report(button, ok) {
-    button.textContent = ok ? 'Copied' : 'Select and copy by hand';
+    button.textContent = ok ? TCPLAB_WORDS.copied : TCPLAB_WORDS.copyByHand;
     button.setAttribute('data-copied', ok ? 'yes' : 'no');
-    setTimeout(function () { button.textContent = 'Copy'; }, 2000);
+    setTimeout(function () { button.textContent = TCPLAB_WORDS.copy; }, 2000);
   }
 
   document.querySelectorAll('.listingblock, .literalblock').forEach(function (block) {
@@ -30,8 +50,8 @@
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'copy-code';
-    button.textContent = 'Copy';
-    button.setAttribute('aria-label', 'Copy this code');
+    button.textContent = TCPLAB_WORDS.copy;
+    button.setAttribute('aria-label', TCPLAB_WORDS.copyLabel);
     button.addEventListener('click', function () {
       var text = pre.innerText.replace(/\n$/, '');
       if (navigator.clipboard && window.isSecureContext) {
@@ -54,7 +74,7 @@
   if (!box || !list) { return; }
   if (typeof lunr === 'undefined' || !window.TCPLAB_SEARCH) {
     box.disabled = true;
-    box.placeholder = 'Search is not available (lunr.min.js or search.js is missing beside this page)';
+    box.placeholder = TCPLAB_WORDS.noSearch;
     return;
   }
   var sections = window.TCPLAB_SEARCH;
@@ -92,9 +112,27 @@
     return (start > 0 ? '…' : '') + text.substr(start, 160) + (start + 160 < text.length ? '…' : '');
   }
 
+  // Each page searches the lessons in its own language (both are in search.js).
+  var chinesePage = document.documentElement.lang === 'zh-CN';
+  function ours(r) { return (sections[Number(r.ref)].page.indexOf('.zh-CN.') > 0) === chinesePage; }
+
+  // lunr cuts words at spaces, and Chinese has none: a query with Chinese in it is looked for as it is, in each
+  // section's title and text, the sections that hold it most often first.
+  var HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+  function literal(query) {
+    var q = query.trim().toLowerCase();
+    return sections.map(function (s, i) {
+      return { ref: String(i), n: (s.title + ' ' + s.text).toLowerCase().split(q).length - 1 };
+    }).filter(function (r) { return r.n > 0; }).sort(function (a, b) { return b.n - a.n; });
+  }
+
   function show(query) {
     list.textContent = '';
     if (query.trim().length === 0) { return; }
+    if (HAN.test(query)) {
+      render(query, [query.trim().toLowerCase()], literal(query).filter(ours));
+      return;
+    }
     var words = terms(query);
     index = index || build();
     // Every word must match. When nothing does, the last word may also be the start of a longer one: the learner
@@ -113,10 +151,14 @@
         });
       });
     }
+    render(query, words, results.filter(ours));
+  }
+
+  function render(query, words, results) {
     if (results.length === 0) {
       var none = document.createElement('li');
       none.className = 'none';
-      none.textContent = 'No section mentions “' + query.trim() + '”.';
+      none.textContent = TCPLAB_WORDS.none.replace('{q}', query.trim());
       list.appendChild(none);
       return;
     }
