@@ -254,6 +254,9 @@ final class Pages {
     /** The search box at the top of the page; site.js fills the list under it as the learner types. */
     private static void addSearchBox(Document html, Locale locale) {
         Element form = new Element("form").addClass("site-search").attr("role", "search");
+        if (html.selectFirst("a.language-switch") != null) {
+            form.addClass("beside-switch");       // room at its right for the language switch
+        }
         String placeholder = Language.textIn(locale, "site.search");
         form.appendElement("input").attr("type", "search").attr("placeholder", placeholder)
                 .attr("aria-label", placeholder).attr("autocomplete", "off");

@@ -71,7 +71,7 @@ public final class Site {
                         continue;                 // not translated: the build's sync check says so
                     }
                     Path page = out.resolve(pageName(lab, locale));
-                    asciidoctor.convertFile(source.toFile(), options(root, out, page, true));
+                    asciidoctor.convertFile(source.toFile(), options(root, out, page, true, locale));
                     Document html = Jsoup.parse(page.toFile(), "UTF-8");
                     search.add(html, page.getFileName().toString(), lessonName(lab, locale));
                     problems.addAll(Pages.labelCode(html, Pages.sourceBlocks(source, root), page.getFileName()));
@@ -87,7 +87,7 @@ public final class Site {
                 Path indexSource = out.getParent().resolve(indexName + ".adoc");
                 Files.writeString(indexSource, index(lessons, progress, locale), StandardCharsets.UTF_8);
                 Path index = out.resolve(indexName + ".html");
-                asciidoctor.convertFile(indexSource.toFile(), options(root, out, index, false));
+                asciidoctor.convertFile(indexSource.toFile(), options(root, out, index, false, locale));
                 Document indexHtml = Jsoup.parse(index.toFile(), "UTF-8");
                 Pages.addLanguageSwitch(indexHtml, locale, chinese(locale) ? "index.html" : "index.zh-CN.html");
                 Pages.finish(indexHtml, index, locale);
@@ -95,7 +95,7 @@ public final class Site {
             Path glossarySource = root.resolve("lessons/glossary.adoc");
             if (Files.exists(glossarySource)) {
                 Path glossary = out.resolve("glossary.html");
-                asciidoctor.convertFile(glossarySource.toFile(), options(root, out, glossary, false));
+                asciidoctor.convertFile(glossarySource.toFile(), options(root, out, glossary, false, Locale.ENGLISH));
                 Document html = Jsoup.parse(glossary.toFile(), "UTF-8");
                 Pages.addNavigation(html, Locale.ENGLISH, null, null);
                 Pages.finish(html, glossary, Locale.ENGLISH);
@@ -140,8 +140,19 @@ public final class Site {
         return lab.hasChinese() ? pageName(lab, Language.CHINESE) : null;
     }
 
-    private static Options options(Path root, Path out, Path page, boolean toc) {
-        Attributes attributes = Attributes.builder()
+    private static Options options(Path root, Path out, Path page, boolean toc, Locale locale) {
+        var builder = Attributes.builder();
+        if (chinese(locale)) {
+            // AsciiDoctor's own words on the page (its locale attributes), in Chinese.
+            builder.attribute("toc-title", "目录").attribute("table-caption", "表")
+                    .attribute("figure-caption", "图").attribute("example-caption", "示例")
+                    .attribute("listing-caption!", "").attribute("appendix-caption", "附录")
+                    .attribute("note-caption", "注意").attribute("tip-caption", "提示")
+                    .attribute("important-caption", "重要").attribute("warning-caption", "警告")
+                    .attribute("caution-caption", "小心").attribute("last-update-label", "最后更新")
+                    .attribute("untitled-label", "无标题").attribute("version-label", "版本");
+        }
+        Attributes attributes = builder
                 .attribute("root", root.toString())
                 .attribute("source-highlighter", "rouge")
                 .attribute("rouge-style", "github")

@@ -1,0 +1,91 @@
+package tcplab.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tcplab.kit.Hint;
+import tcplab.kit.grade.Grader;
+import tcplab.kit.grade.Lab;
+import tcplab.kit.i18n.Language;
+import tcplab.kit.i18n.Translations;
+
+/**
+ * Every check's hint has its 简体中文 translation, made from the English hint as it is now (see
+ * {@link Translations}), and the grader finds it. With {@code -Dtcplab.stamp=new} (a translator who has just
+ * translated new hints), the new translations are stamped instead: {@code ./mvnw -pl labs test
+ * -Dtest=HintTranslationsTest -Dtcplab.stamp=new}.
+ */
+class HintTranslationsTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
+
+    @Test
+    void every_hint_is_translated_from_its_english_as_it_is_now() throws Exception {
+        var problems = new ArrayList<String>();
+        for (Lab lab : labs()) {
+            Map<String, String> english = englishHints(lab);
+            if ("new".equals(System.getProperty("tcplab.stamp"))) {
+                Translations.stampNewHints(ROOT, lab, english);
+            }
+            problems.addAll(Translations.hints(ROOT, lab, english));
+        }
+        assertTrue(problems.isEmpty(), problems.size() + " hints out of step:\n" + String.join("\n", problems));
+    }
+
+    @Test
+    void a_check_s_hint_is_read_in_the_learner_s_language() throws Exception {
+        Lab lab = labs().get(0);
+        Method check = checks(lab).get(0);
+        String english = check.getAnnotation(Hint.class).value();
+        Locale before = Language.current();
+        try {
+            Language.use(Locale.ENGLISH);
+            assertEquals(english, Language.hint(check).orElseThrow());
+            Language.use(Language.CHINESE);
+            String chinese = Language.hint(check).orElseThrow();
+            assertTrue(chinese.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN),
+                    "lab " + lab.id() + "'s first hint in Chinese: " + chinese);
+        } finally {
+            Language.use(before);
+        }
+    }
+
+    private static Map<String, String> englishHints(Lab lab) {
+        var hints = new LinkedHashMap<String, String>();
+        for (Method m : checks(lab)) {
+            Hint hint = m.getAnnotation(Hint.class);
+            if (hint != null) {
+                hints.put(m.getDeclaringClass().getSimpleName() + "." + m.getName(), hint.value());
+            }
+        }
+        return hints;
+    }
+
+    private static List<Method> checks(Lab lab) {
+        var methods = new ArrayList<Method>();
+        for (Class<?> checks : Grader.checkClasses(lab, HintTranslationsTest.class.getClassLoader(), checkClasses())) {
+            methods.addAll(Grader.checkMethods(checks));
+        }
+        return methods;
+    }
+
+    private static List<Lab> labs() {
+        return Lab.all(ROOT).stream().filter(Lab::hasLab).toList();
+    }
+
+    private static Path checkClasses() {
+        try {
+            return Path.of(HintTranslationsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
