@@ -17,8 +17,47 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) throws Exception {
-        return Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return runIn(java.util.Map.of("LANG", "C.UTF-8"), args);
+    }
+
+    /** Runs with {@code env} for the environment: the locale in it chooses the language when --lang does not. */
+    private int runIn(java.util.Map<String, String> env, String... args) throws Exception {
+        try {
+            return Main.run(args, env, new ByteArrayInputStream(new byte[0]),
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            tcplab.kit.i18n.Language.use(java.util.Locale.ENGLISH);
+        }
+    }
+
+    @Test
+    void a_chinese_locale_or_lang_zh_cn_speaks_chinese_and_lang_en_english() throws Exception {
+        assertEquals(0, runIn(java.util.Map.of("LANG", "zh_CN.UTF-8"), "status"));
+        String status = out.toString(StandardCharsets.UTF_8);
+        assertTrue(status.startsWith("TCP Lab —— "), status);
+        out.reset();
+        // LC_ALL wins over LANG, as in every POSIX tool; --lang wins over both.
+        assertEquals(0, runIn(java.util.Map.of("LC_ALL", "en_US.UTF-8", "LANG", "zh_CN.UTF-8"), "status"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("TCP Lab — learn"), out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(0, runIn(java.util.Map.of("LANG", "C"), "--lang", "zh-CN", "check", "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.contains("用法：") && help.contains("为所有实验评分"), help);
+        out.reset();
+        assertEquals(2, runIn(java.util.Map.of("LANG", "C"), "--lang=zh-CN", "chekc"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("tcplab: 未知的命令：chekc"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(0, runIn(java.util.Map.of("LANG", "zh_CN.UTF-8"), "--lang", "en", "status"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("TCP Lab — learn"));
+    }
+
+    @Test
+    void an_unknown_language_is_a_usage_error() throws Exception {
+        assertEquals(2, run("--lang", "fr", "status"));
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of("tcplab: unknown language fr (the languages are en, zh-CN)",
+                "Run ./tcplab help for the commands."), lines);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
