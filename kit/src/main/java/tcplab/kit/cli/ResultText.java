@@ -49,6 +49,9 @@ final class ResultText {
         }
         out.println(Language.text("check.failed", first.number(), first.name()));
         out.println(first.message().indent(2).stripTrailing());
+        for (String gloss : Language.glosses(first.message())) {
+            out.println("  " + Language.text("check.gloss") + wrap(gloss, "        "));
+        }
         if (first.hint() != null) {
             out.println();
             String label = Language.text("check.hint");

@@ -84,6 +84,21 @@ public final class Language {
         return args.length == 0 ? pattern : String.format(locale, pattern, args);
     }
 
+    /**
+     * Explanations, in the current language, of the kernel's and the JDK's texts that {@code text} quotes (they
+     * stay as the system prints them: they are what a learner searches for). Empty in English.
+     */
+    public static List<String> glosses(String text) {
+        ResourceBundle glosses = bundle("tcplab.kit.i18n.Glosses", Language.class.getClassLoader());
+        var found = new java.util.ArrayList<String>();
+        for (String original : new java.util.TreeSet<>(glosses.keySet())) {
+            if (text.contains(original)) {
+                found.add(original + " —— " + glosses.getString(original));
+            }
+        }
+        return found;
+    }
+
     /** The kit's messages in the current language (for picocli's help, which reads a bundle itself). */
     public static ResourceBundle messages() {
         return bundle("tcplab.kit.i18n.Messages", Language.class.getClassLoader());

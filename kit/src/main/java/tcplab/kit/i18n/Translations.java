@@ -33,7 +33,7 @@ public final class Translations {
     private static final Pattern HEADING = Pattern.compile("^(={2,6}) \\S");
     private static final Pattern DIAGRAM = Pattern.compile("^\\[plantuml,\\s*([\\w-]+)");
     private static final Pattern DELIMITER = Pattern.compile("^(----+|\\.\\.\\.\\.+|\\+\\+\\+\\++|////+)\\s*$");
-    private static final Pattern TRANSLATION_OF = Pattern.compile("^:translation-of:\\s*(\\S*)\\s*$",
+    private static final Pattern TRANSLATION_OF = Pattern.compile("^:translation-of:[ \\t]*(\\S*)[ \\t]*$",
             Pattern.MULTILINE);
 
     private Translations() {}

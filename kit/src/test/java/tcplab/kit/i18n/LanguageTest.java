@@ -59,6 +59,16 @@ class LanguageTest {
     }
 
     @Test
+    void the_system_s_own_words_stay_and_get_a_chinese_gloss() {
+        String report = "got: java.net.ConnectException: Connection refused";
+        assertEquals(java.util.List.of(), Language.glosses(report));
+        Language.use(Language.CHINESE);
+        var glosses = Language.glosses(report);
+        assertEquals(1, glosses.size(), glosses.toString());
+        assertTrue(glosses.get(0).startsWith("Connection refused —— 连接被拒绝"), glosses.get(0));
+    }
+
+    @Test
     void chinese_is_two_columns_wide_and_folds_between_characters() {
         assertEquals(4, TextWidth.of("套接"));
         assertEquals(8, TextWidth.of("TCP 连接"));

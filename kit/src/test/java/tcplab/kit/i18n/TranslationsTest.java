@@ -66,6 +66,19 @@ class TranslationsTest {
     }
 
     @Test
+    void stamping_a_new_twin_changes_its_stamp_line_and_nothing_else(@TempDir Path root) throws Exception {
+        Lab lab = lesson(root, "= Lesson 01: One\n");
+        String twin = "= 第 01 课：一\n:lang: zh-CN\n:translation-of: PENDING\n\n第一段。\n";
+        Files.writeString(lab.chineseLessonFile(), twin, StandardCharsets.UTF_8);
+        Translations.stampNewLessons(root);
+        String blob = Translations.blobId(Files.readAllBytes(lab.lessonFile()));
+        assertEquals(twin.replace("PENDING", blob), Files.readString(lab.chineseLessonFile()));
+        Files.writeString(lab.chineseLessonFile(), twin.replace("PENDING", "0123"), StandardCharsets.UTF_8);
+        Translations.stampNewLessons(root);   // a stale stamp is a person's call: left as it is
+        assertTrue(Files.readString(lab.chineseLessonFile()).contains(":translation-of: 0123\n\n"));
+    }
+
+    @Test
     void a_section_without_an_id_is_reported(@TempDir Path root) throws Exception {
         Lab lab = lesson(root, "= Lesson 01: One\n\n== No id\n\ntext\n");
         Files.writeString(lab.chineseLessonFile(), "= 第 01 课：一\n:translation-of: x\n\n== 无\n");
