@@ -194,6 +194,30 @@ class BrowserTest {
     }
 
     @Test
+    void the_language_switch_keeps_the_section_and_a_chinese_page_searches_in_chinese() throws Exception {
+        ChromeDriver driver = browser(LAPTOP);
+        var wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+        Lab close = Lab.all(SiteTest.ROOT).stream().filter(l -> l.id().equals("05")).findFirst().orElseThrow();
+        driver.get(url(RenderedSite.get().index().resolveSibling(Site.pageName(close))) + "#half-close");
+        driver.findElement(By.cssSelector("a.language-switch")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith(Site.pageName(close, tcplab.kit.i18n.Language.CHINESE)
+                + "#half-close"));
+        assertEquals("zh-CN", driver.findElement(By.tagName("html")).getAttribute("lang"));
+        // And back, still at the same section.
+        driver.findElement(By.cssSelector("a.language-switch")).click();
+        wait.until(d -> d.getCurrentUrl().endsWith(Site.pageName(close) + "#half-close"));
+        // Chinese has no spaces between words: a Chinese query is looked for as it is, in the Chinese pages only.
+        driver.get(url(RenderedSite.get().index().resolveSibling("index.zh-CN.html")));
+        driver.findElement(By.cssSelector(".site-search input")).sendKeys("半关闭");
+        wait.until(d -> !d.findElements(By.cssSelector(".site-search li a")).isEmpty());
+        List<WebElement> found = driver.findElements(By.cssSelector(".site-search li a"));
+        assertTrue(found.stream().allMatch(a -> a.getAttribute("href").contains(".zh-CN.html")),
+                "a Chinese page's search lists English pages: " + found.stream().map(a -> a.getAttribute("href")).toList());
+        assertTrue(found.stream().anyMatch(a -> a.getAttribute("href").contains("05-close.zh-CN.html#")),
+                "searching 半关闭 finds no section of lesson 05: " + found.stream().map(a -> a.getAttribute("href")).toList());
+    }
+
+    @Test
     void the_search_box_finds_a_section_by_its_words_and_takes_the_learner_there() throws Exception {
         for (int width : new int[] {PHONE, LAPTOP}) {
             ChromeDriver driver = browser(width);

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.LabBuild;
+import tcplab.kit.i18n.Language;
 
 /** {@code ./tcplab run NN [--reference] ARGS…}: the lab's program, by hand, with the terminal as its input. */
 @CommandLine.Command(name = "run", description = "Run lab NN's program by hand (poke it with nc); Ctrl-C stops it.")
@@ -39,7 +40,7 @@ final class RunCommand extends Command {
         var loader = LabBuild.loader(classes);
         Method main = mainOf(lab, loader, classes.resolve(lab.packageName().replace('.', '/')));
         if (main == null) {
-            err.println("Lab " + lab.id() + " has no class with a main method.");
+            err.println(Language.text("run.noMain", lab.id()));
             return 1;
         }
         Thread.currentThread().setContextClassLoader(loader);
@@ -48,7 +49,7 @@ final class RunCommand extends Command {
             return 0;
         } catch (InvocationTargetException e) {
             Throwable t = e.getCause();
-            err.println("The program ended with " + t + "\n  at " + tcplab.kit.LabCode.where(t.getStackTrace()));
+            err.println(Language.text("run.ended", t, tcplab.kit.LabCode.where(t.getStackTrace())));
             return 1;
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 import tcplab.kit.grade.Lab;
 import tcplab.kit.grade.Progress;
+import tcplab.kit.i18n.Language;
 
 /**
  * {@code ./tcplab solution NN [--yes]}: the reference code. Freely once the lab passes; before that only after the
@@ -26,9 +27,8 @@ final class SolutionCommand extends AskingCommand {
     public Integer call() throws Exception {
         Lab lab = lab(id);
         boolean passed = Progress.load(ws.progressFile(), err).status(lab.id()) == Progress.Status.PASSED;
-        if (!passed && !confirmed("Lab " + lab.id()
-                + " does not pass yet. Seeing the reference now spoils the lab. Show it anyway?")) {
-            out.println("Not shown. ./tcplab hint " + lab.id() + " may be enough to get you going.");
+        if (!passed && !confirmed(Language.text("solution.question", lab.id()))) {
+            out.println(Language.text("solution.notShown", lab.id()));
             return 1;
         }
         for (Path file : lab.referenceFiles()) {

@@ -46,9 +46,10 @@ public final class TextWidth {
                 boolean end = i == word.length();
                 int cp = end ? 0 : word.codePointAt(i);
                 int next = end ? i : i + Character.charCount(cp);
-                boolean breakAfter = end || (wide(cp) && next < word.length()
-                        && !closing(word.codePointAt(next))) || (next < word.length()
-                        && wide(word.codePointAt(next)) && !closing(word.codePointAt(next)) && !opening(cp));
+                // A break may follow a Chinese character, or come before one, but never right after an opening
+                // bracket or right before closing punctuation.
+                boolean breakAfter = end || (next < word.length() && !opening(cp) && !closing(word.codePointAt(next))
+                        && (wide(cp) || wide(word.codePointAt(next))));
                 if (breakAfter) {
                     String piece = word.substring(start, next);
                     int pieceWidth = of(piece);

@@ -79,6 +79,12 @@ class LanguageTest {
                     + folded);
         }
         assertEquals("一个套接字就是一个文件描述符，close 之后它就不再有效。", folded.replace("\n", ""));
+        for (int width = 10; width < 30; width++) {
+            for (String line : TextWidth.wrap("指向内核（kernel）里的一个数据结构（struct）。", width, "", 0).split("\n")) {
+                assertTrue(!line.endsWith("（") && !line.startsWith("）") && !line.startsWith("。"),
+                        "a bracket or a full stop on the wrong side of a break at width " + width + ": " + line);
+            }
+        }
         assertEquals("two words\n  and more", TextWidth.wrap("two words and more", 10, "  ", 0));
     }
 }
