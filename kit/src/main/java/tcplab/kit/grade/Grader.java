@@ -96,8 +96,10 @@ public final class Grader {
             }
 
             private void add(TestIdentifier id, CheckResult.Status status, String message, long millis) {
-                var r = new CheckResult(results.size() + 1, id.getDisplayName().replaceAll("\\(\\)$", ""), status,
-                        message, hint(id).orElse(null), millis);
+                String name = id.getSource().filter(s -> s instanceof MethodSource)
+                        .flatMap(s -> Language.checkName(((MethodSource) s).getJavaMethod()))
+                        .orElse(id.getDisplayName().replaceAll("\\(\\)$", ""));
+                var r = new CheckResult(results.size() + 1, name, status, message, hint(id).orElse(null), millis);
                 results.add(r);
                 live.accept(r);
             }
@@ -144,8 +146,7 @@ public final class Grader {
 
     /** What a learner sees of a check: its {@code @DisplayName}, a sentence with its capitals and punctuation. */
     public static String displayName(Method check) {
-        var named = check.getAnnotation(org.junit.jupiter.api.DisplayName.class);
-        return named != null ? named.value() : key(check);
+        return Language.checkName(check).orElseGet(() -> key(check));
     }
 
     /**

@@ -125,15 +125,39 @@ public final class Language {
 
     /** The translation of a check's hint into {@code locale}, if its package has one. */
     public static Optional<String> translatedHint(Method check, Locale locale) {
+        return translated(check, "hints", locale);
+    }
+
+    /**
+     * The name a learner sees for a check, in the current language: its {@code @DisplayName}, or the translation
+     * in {@code names_zh_CN.properties} of the check's package (key {@code ClassName.methodName}). Empty when the
+     * check has no display name.
+     */
+    public static Optional<String> checkName(Method check) {
+        var english = check.getAnnotation(org.junit.jupiter.api.DisplayName.class);
+        if (english == null) {
+            return Optional.empty();
+        }
+        if (chinese()) {
+            Optional<String> translated = translated(check, "names", CHINESE);
+            if (translated.isPresent()) {
+                return translated;
+            }
+        }
+        return Optional.of(english.value());
+    }
+
+    /** The {@code ClassName.methodName} entry of the bundle {@code kind} in the check's package, in {@code locale}. */
+    private static Optional<String> translated(Method check, String kind, Locale locale) {
         Class<?> owner = check.getDeclaringClass();
         try {
-            ResourceBundle hints = ResourceBundle.getBundle(owner.getPackageName() + ".hints", locale,
+            ResourceBundle bundle = ResourceBundle.getBundle(owner.getPackageName() + "." + kind, locale,
                     owner.getClassLoader(), EXACT);
-            if (!hints.getLocale().equals(locale)) {
+            if (!bundle.getLocale().equals(locale)) {
                 return Optional.empty();
             }
             String key = owner.getSimpleName() + "." + check.getName();
-            return hints.containsKey(key) ? Optional.of(hints.getString(key)) : Optional.empty();
+            return bundle.containsKey(key) ? Optional.of(bundle.getString(key)) : Optional.empty();
         } catch (MissingResourceException none) {
             return Optional.empty();
         }

@@ -23,8 +23,8 @@ import tcplab.kit.grade.Lab;
  * {@code :translation-of:} attribute holding the git blob id of the English file it translates (what
  * {@code git hash-object lessons/NN-…/lesson.adoc} prints), so that an English lesson changed after its translation
  * is reported, with the {@code git diff} that shows what changed. Every check's {@code @Hint} has its translation
- * in the lab's {@code hints_zh_CN.properties}, stamped the same way ({@code Class.method.translation-of}, a hash of
- * the English hint). The kit's two message bundles have the same keys. A lesson or lab added later without
+ * in the lab's {@code hints_zh_CN.properties}, and its {@code @DisplayName} in {@code names_zh_CN.properties},
+ * stamped the same way ({@code Class.method.translation-of}, a hash of the English text). The kit's two message bundles have the same keys. A lesson or lab added later without
  * its translation fails the build, which names the file that is missing.
  */
 public final class Translations {
@@ -53,7 +53,16 @@ public final class Translations {
 
     /** Where lab {@code lab}'s translated hints are. */
     public static Path hintsFile(Path root, Lab lab) {
-        return root.resolve("labs/src/test/resources/tcplab/lab" + lab.id() + "/hints_zh_CN.properties");
+        return bundleFile(root, lab, "hints");
+    }
+
+    /** Where lab {@code lab}'s translated check names are. */
+    public static Path namesFile(Path root, Lab lab) {
+        return bundleFile(root, lab, "names");
+    }
+
+    private static Path bundleFile(Path root, Lab lab, String kind) {
+        return root.resolve("labs/src/test/resources/tcplab/lab" + lab.id() + "/" + kind + "_zh_CN.properties");
     }
 
     /** The lesson's twin: there, of the same shape, and translating the English as it is now. */
@@ -102,15 +111,27 @@ public final class Translations {
      * lab's English hints ({@link tcplab.kit.Hint}), keyed {@code ClassName.methodName}.
      */
     public static List<String> hints(Path root, Lab lab, Map<String, String> english) throws IOException {
+        return translated(root, lab, "hint", hintsFile(root, lab), english);
+    }
+
+    /**
+     * Each of a lab's checks has its name translated, from the English name as it is now. {@code english}: the
+     * checks' {@code @DisplayName}s, keyed {@code ClassName.methodName}.
+     */
+    public static List<String> names(Path root, Lab lab, Map<String, String> english) throws IOException {
+        return translated(root, lab, "name", namesFile(root, lab), english);
+    }
+
+    private static List<String> translated(Path root, Lab lab, String what, Path file, Map<String, String> english)
+            throws IOException {
         var problems = new ArrayList<String>();
         if (english.isEmpty()) {
             return problems;
         }
-        Path file = hintsFile(root, lab);
         String where = rel(root, file);
         if (!Files.exists(file)) {
-            problems.add(where + " is missing: every check's hint comes with its 简体中文 translation ("
-                    + english.size() + " hints, keyed Class.method)");
+            problems.add(where + " is missing: every check's " + what + " comes with its 简体中文 translation ("
+                    + english.size() + " of them, keyed Class.method)");
             return problems;
         }
         Properties chinese = load(file);
@@ -118,11 +139,11 @@ public final class Translations {
             String key = e.getKey();
             String stamp = hintStamp(e.getValue());
             if (!chinese.containsKey(key) || chinese.getProperty(key).isBlank()) {
-                problems.add(where + ": no translation of the hint of " + key + " (add " + key + " = …, and "
+                problems.add(where + ": no translation of the " + what + " of " + key + " (add " + key + " = …, and "
                         + key + ".translation-of = " + stamp + ")");
             } else if (!stamp.equals(chinese.getProperty(key + ".translation-of"))) {
-                problems.add(where + ": the hint of " + key + " is not stamped as translating its English hint as it "
-                        + "is now (\"" + e.getValue() + "\"): bring it up to date, then set " + key
+                problems.add(where + ": the " + what + " of " + key + " is not stamped as translating its English "
+                        + what + " as it is now (\"" + e.getValue() + "\"): bring it up to date, then set " + key
                         + ".translation-of = " + stamp);
             }
         }
@@ -157,7 +178,7 @@ public final class Translations {
         return problems;
     }
 
-    /** The stamp of an English hint: the first 12 hex digits of its SHA-256. */
+    /** The stamp of an English hint or name: the first 12 hex digits of its SHA-256. */
     static String hintStamp(String english) {
         return HexFormat.of().formatHex(sha("SHA-256", english.getBytes(StandardCharsets.UTF_8)), 0, 6);
     }
@@ -192,7 +213,15 @@ public final class Translations {
 
     /** Stamps the translated hints of {@code lab} that have no stamp yet, as {@link #stampNewLessons} does. */
     public static void stampNewHints(Path root, Lab lab, Map<String, String> english) throws IOException {
-        Path file = hintsFile(root, lab);
+        stampNew(hintsFile(root, lab), english);
+    }
+
+    /** Stamps the translated check names of {@code lab} that have no stamp yet. */
+    public static void stampNewNames(Path root, Lab lab, Map<String, String> english) throws IOException {
+        stampNew(namesFile(root, lab), english);
+    }
+
+    private static void stampNew(Path file, Map<String, String> english) throws IOException {
         if (!Files.exists(file)) {
             return;
         }
@@ -206,7 +235,7 @@ public final class Translations {
         if (add.length() > 0) {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             Files.writeString(file, text + (text.endsWith("\n") ? "" : "\n")
-                    + "\n# Which English hint each translation translates (a hash of it; see Translations in the kit).\n"
+                    + "\n# Which English text each translation translates (a hash of it; see Translations in the kit).\n"
                     + add, StandardCharsets.UTF_8);
         }
     }

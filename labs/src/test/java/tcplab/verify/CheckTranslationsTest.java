@@ -18,33 +18,36 @@ import tcplab.kit.i18n.Language;
 import tcplab.kit.i18n.Translations;
 
 /**
- * Every check's hint has its 简体中文 translation, made from the English hint as it is now (see
- * {@link Translations}), and the grader finds it. With {@code -Dtcplab.stamp=new} (a translator who has just
+ * Every check's hint and name have their 简体中文 translations, made from the English as it is now (see
+ * {@link Translations}), and the grader finds them. With {@code -Dtcplab.stamp=new} (a translator who has just
  * translated new hints or a new lesson, marked {@code :translation-of: PENDING}), what is new is stamped first: {@code ./mvnw -pl labs test
- * -Dtest=HintTranslationsTest -Dtcplab.stamp=new}.
+ * -Dtest=CheckTranslationsTest -Dtcplab.stamp=new}.
  */
-class HintTranslationsTest {
+class CheckTranslationsTest {
 
     private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
 
     @Test
-    void every_hint_is_translated_from_its_english_as_it_is_now() throws Exception {
+    void every_hint_and_name_is_translated_from_its_english_as_it_is_now() throws Exception {
         var problems = new ArrayList<String>();
         if ("new".equals(System.getProperty("tcplab.stamp"))) {
             Translations.stampNewLessons(ROOT);     // the lessons' twins marked :translation-of: PENDING
         }
         for (Lab lab : labs()) {
-            Map<String, String> english = englishHints(lab);
+            Map<String, String> hints = englishHints(lab);
+            Map<String, String> names = englishNames(lab);
             if ("new".equals(System.getProperty("tcplab.stamp"))) {
-                Translations.stampNewHints(ROOT, lab, english);
+                Translations.stampNewHints(ROOT, lab, hints);
+                Translations.stampNewNames(ROOT, lab, names);
             }
-            problems.addAll(Translations.hints(ROOT, lab, english));
+            problems.addAll(Translations.hints(ROOT, lab, hints));
+            problems.addAll(Translations.names(ROOT, lab, names));
         }
-        assertTrue(problems.isEmpty(), problems.size() + " hints out of step:\n" + String.join("\n", problems));
+        assertTrue(problems.isEmpty(), problems.size() + " hints and names out of step:\n" + String.join("\n", problems));
     }
 
     @Test
-    void a_check_s_hint_is_read_in_the_learner_s_language() throws Exception {
+    void a_check_s_hint_and_name_are_read_in_the_learner_s_language() throws Exception {
         Lab lab = labs().get(0);
         Method check = checks(lab).get(0);
         String english = check.getAnnotation(Hint.class).value();
@@ -56,9 +59,23 @@ class HintTranslationsTest {
             String chinese = Language.hint(check).orElseThrow();
             assertTrue(chinese.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN),
                     "lab " + lab.id() + "'s first hint in Chinese: " + chinese);
+            String name = Language.checkName(check).orElseThrow();
+            assertTrue(name.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN),
+                    "lab " + lab.id() + "'s first check's name in Chinese: " + name);
         } finally {
             Language.use(before);
         }
+    }
+
+    private static Map<String, String> englishNames(Lab lab) {
+        var names = new LinkedHashMap<String, String>();
+        for (Method m : checks(lab)) {
+            var name = m.getAnnotation(org.junit.jupiter.api.DisplayName.class);
+            if (name != null) {
+                names.put(m.getDeclaringClass().getSimpleName() + "." + m.getName(), name.value());
+            }
+        }
+        return names;
     }
 
     private static Map<String, String> englishHints(Lab lab) {
@@ -74,7 +91,7 @@ class HintTranslationsTest {
 
     private static List<Method> checks(Lab lab) {
         var methods = new ArrayList<Method>();
-        for (Class<?> checks : Grader.checkClasses(lab, HintTranslationsTest.class.getClassLoader(), checkClasses())) {
+        for (Class<?> checks : Grader.checkClasses(lab, CheckTranslationsTest.class.getClassLoader(), checkClasses())) {
             methods.addAll(Grader.checkMethods(checks));
         }
         return methods;
@@ -86,7 +103,7 @@ class HintTranslationsTest {
 
     private static Path checkClasses() {
         try {
-            return Path.of(HintTranslationsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(CheckTranslationsTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
