@@ -28,6 +28,8 @@ final class MistakesCommand extends Command {
         if (only != null) {
             lab(only);   // a usage error when there is no such lab
         }
+        // The golden messages are English: the catalog compares the checks' reports in English, whatever the locale.
+        tcplab.kit.i18n.Language.use(java.util.Locale.ENGLISH);
         var catalog = new Catalog(ws);
         List<Mistake> mistakes = catalog.mistakes().stream()
                 .filter(m -> only == null || Integer.parseInt(m.lab()) == Integer.parseInt(only)).toList();
