@@ -311,6 +311,9 @@ class ChatChecks {
         }
     }
 
+    /** How long the check above sends at most, well inside the time a check may run. */
+    private static final java.time.Duration SEND_FOR = java.time.Duration.ofSeconds(20);
+
     @Test
     @Order(6)
     @Hint("A client that never reads must cost the others nothing: never write until everything is taken (that "
@@ -331,15 +334,19 @@ class ChatChecks {
             byte[] batch = (line + "\n").repeat(BATCH).getBytes(StandardCharsets.UTF_8);
             long sent = 0;
             long limit = 16L * 1024 * 1024;       // four times the most the kernel's buffers hold here (4 MiB)
+            // And at most 20 s of it: on a loaded machine 16 MiB of lines, each one read back by listener, can take
+            // longer than the check may run, and then the learner would get a time-out instead of this report.
+            long until = System.nanoTime() + SEND_FOR.toNanos();
             String doing = "talker sent lines of 1000 bytes, 16 at a time, and listener read each batch before the "
                     + "next; silent read nothing";
             boolean dropped = false;
             while (!dropped) {
-                if (sent > limit) {
+                if (sent > limit || System.nanoTime() > until) {
                     throw CheckFailed.when(doing)
                             .expected("silent to be dropped once 64 KiB wait for it in your server (beyond what "
                                     + "the kernel's buffers hold)")
-                            .got("after more than 16 MiB, silent was still not dropped (no \"* #3 left\")")
+                            .got("after 16 MiB of lines (or " + SEND_FOR.toSeconds() + " s of them, whichever came "
+                                    + "first), silent was still not dropped (no \"* #3 left\")")
                             .next("send(): when the message does not fit in the client's output buffer, log and "
                                     + "leave(client); do not let the buffer grow, nor drop only the message. " + LAB)
                             .build();
