@@ -112,4 +112,20 @@ class MainTest {
         assertEquals(script, out.toString(StandardCharsets.UTF_8));
         assertEquals(2, run("completion", "fish"));
     }
+
+    @Test
+    void bench_jvm_wants_an_option_and_the_hold_picks_zgc_from_jdk_21_unless_it_names_a_collector() throws Exception {
+        assertEquals(2, run("bench", "06", "--jvm=UseZGC"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("tcplab: --jvm takes an option for java, starting "
+                + "with -: not \"UseZGC\""), err.toString(StandardCharsets.UTF_8));
+        var bench = new BenchCommand(new Command.Context(null, null, null, null));
+        assertEquals(List.of(), bench.holdCollector(17), "JDK 17's ZGC maps its heap thrice: RSS would mislead");
+        assertEquals(List.of("-XX:+UseZGC", "-XX:+ZGenerational", "-XX:SoftMaxHeapSize=128m"),
+                bench.holdCollector(21));
+        assertEquals(List.of("-XX:+UseZGC", "-XX:SoftMaxHeapSize=128m"), bench.holdCollector(25));
+        bench.jvmOptions = List.of("-Xmx512m", "-XX:+UseParallelGC");
+        assertEquals(List.of(), bench.holdCollector(25), "the learner's collector, not ZGC on top of it");
+        bench.jvmOptions = List.of("-Xmx512m");
+        assertEquals(List.of("-XX:+UseZGC", "-XX:SoftMaxHeapSize=128m"), bench.holdCollector(25));
+    }
 }
