@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -40,6 +41,9 @@ static void *converse(void *arg)
 {
     int fd = (int) (intptr_t) arg;
     char frame[FRAME], both[FRAME + 8], reply[FRAME];   /* this thread's stack: no other thread sees them */
+    /* Every recv() waits at most a minute, as the Java server's reads (its readTimeout): a silent client is dropped. */
+    struct timeval limit = { .tv_sec = 60, .tv_usec = 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     while (read_frame(fd, frame, FRAME) == FRAME) {
         frame[FRAME - 1] = '\0';
         snprintf(both, sizeof both, "%s *_*", frame);   /* then cut to 127 bytes, NUL-padded */
