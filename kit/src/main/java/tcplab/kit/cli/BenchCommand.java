@@ -341,11 +341,11 @@ final class BenchCommand extends Command {
 
     /**
      * The collector the hold's server runs with from JDK 21, unless {@code --jvm} names one: ZGC, whose pauses stay
-     * under a millisecond, asked to keep its heap near 128 MB. A JVM that sees one core (pinned, it does) picks the serial
-     * collector, whose young collections stop all 10,000 conversations at once while they copy the parked virtual
-     * threads' stacks: measured here (JDK 25, pinned, quiet) one pause of 244-258 ms per hold, and a p99 of 180-199
-     * ms; with ZGC 2.3-4.7 ms, but it collected nothing in the hold's 15 s and its memory grew to 254-270 MB; with
-     * {@code SoftMaxHeapSize=128m}, 3.7-7.1 ms in 164-167 MB (64m: collections back to back, 37 ms). The load runs
+     * under a millisecond, asked to keep its heap near 128 MB. A JVM that sees one core (pinned, it does) picks the
+     * serial collector, whose young collections stop all 10,000 conversations at once while they copy the parked
+     * virtual threads' stacks: measured here (JDK 25, pinned, quiet) one pause of 244-258 ms per hold, and a p99 of
+     * 180-199 ms; with ZGC 2.3-4.7 ms, but it collected nothing in the hold's 15 s and its memory grew to 254-270 MB;
+     * with {@code SoftMaxHeapSize=128m}, 3.7-7.1 ms in 164-167 MB (64m: collections back to back, 37 ms). The load runs
      * keep the JVM's defaults, as {@code ./tcplab run} has them. Before JDK 21 (no virtual threads; platform threads
      * hold the connections) the default stays too: that ZGC maps its heap three times, and the peak RSS the hold
      * reports would count it three times (343 MB against 177 MB for 1,000 connections on JDK 17).
