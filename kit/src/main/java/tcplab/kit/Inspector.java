@@ -131,17 +131,25 @@ public final class Inspector {
 
     /** Every TCP row, IPv4 and IPv6. Dual-stack Java sockets are in {@code tcp6}, so both files count. */
     public static List<Row> tcp() {
+        return tcp(ALL);
+    }
+
+    private static List<Row> tcp(Keep keep) {
         var rows = new ArrayList<Row>();
-        rows.addAll(read("/proc/net/tcp", "tcp", true));
-        rows.addAll(read("/proc/net/tcp6", "tcp6", true));
+        rows.addAll(read("/proc/net/tcp", "tcp", true, keep));
+        rows.addAll(read("/proc/net/tcp6", "tcp6", true, keep));
         return rows;
     }
 
     /** Every UDP row, IPv4 and IPv6. */
     public static List<Row> udp() {
+        return udp(ALL);
+    }
+
+    private static List<Row> udp(Keep keep) {
         var rows = new ArrayList<Row>();
-        rows.addAll(read("/proc/net/udp", "udp", false));
-        rows.addAll(read("/proc/net/udp6", "udp6", false));
+        rows.addAll(read("/proc/net/udp", "udp", false, keep));
+        rows.addAll(read("/proc/net/udp6", "udp6", false, keep));
         return rows;
     }
 
@@ -155,7 +163,7 @@ public final class Inspector {
         for (Descriptor d : descriptors()) {
             ours.add(d.inode());
         }
-        return tcp().stream().filter(r -> ours.contains(r.inode())).toList();
+        return tcp((local, remote, inode) -> ours.contains(inode));
     }
 
     /** This process's sockets listening on {@code port} (another process may use the same number elsewhere). */
@@ -165,23 +173,23 @@ public final class Inspector {
 
     /** The rows of one end of a connection: local port {@code localPort}, remote port {@code remotePort}. */
     public static List<Row> tcpRowsBetween(int localPort, int remotePort) {
-        return tcp().stream().filter(r -> r.local().getPort() == localPort && r.remote().getPort() == remotePort)
-                .toList();
+        return tcp((local, remote, inode) -> local == localPort && remote == remotePort);
     }
 
     /** The TCP rows whose local or remote port is {@code port}: both ends of a loopback connection show up. */
     public static List<Row> tcpRowsFor(int port) {
-        return tcp().stream().filter(r -> r.local().getPort() == port || r.remote().getPort() == port).toList();
+        return tcp((local, remote, inode) -> local == port || remote == port);
     }
 
     /** The states of the TCP rows whose local port is {@code port}, e.g. [LISTEN] or [ESTABLISHED, TIME_WAIT]. */
     public static List<String> tcpStatesAt(int localPort) {
-        return tcp().stream().filter(r -> r.local().getPort() == localPort).map(Row::state).toList();
+        return tcp((local, remote, inode) -> local == localPort).stream().map(Row::state).toList();
     }
 
     /** The row for a descriptor's inode, if the socket is bound or connected (a fresh socket has no row yet). */
     public static Optional<Row> row(long inode) {
-        return Stream.concat(tcp().stream(), udp().stream()).filter(r -> r.inode() == inode).findFirst();
+        Keep itself = (local, remote, found) -> found == inode;
+        return Stream.concat(tcp(itself).stream(), udp(itself).stream()).findFirst();
     }
 
     /**
@@ -249,41 +257,151 @@ public final class Inspector {
         throw new IllegalArgumentException("not a socket or channel: " + socket);
     }
 
-    private static List<Row> read(String file, String protocol, boolean tcp) {
+    /** Which rows a reading keeps, judged on a row's ports and inode before anything is made of it. */
+    private interface Keep {
+        boolean row(int localPort, int remotePort, long inode);
+    }
+
+    private static final Keep ALL = (local, remote, inode) -> true;
+
+    /**
+     * Where each thread reads the tables: kept from one reading to the next. A check may poll the table every 10 ms
+     * while the learner's code may have dropped a socket it never closed; what a reading allocates must stay small,
+     * or it would bring the collector in, and the collector closes such a socket (the grader's Heap says more).
+     */
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[64 * 1024]);
+
+    /**
+     * The rows of one table that {@code keep} keeps. A line reads "sl local remote st tx:rx tr:when retransmits uid
+     * timeout inode …"; only the rows kept become objects, so a table full of other programs' and earlier checks'
+     * TIME_WAIT rows costs next to nothing.
+     */
+    private static List<Row> read(String file, String protocol, boolean tcp, Keep keep) {
         var rows = new ArrayList<Row>();
         if (Boolean.TRUE.equals(PRETENDING.get())) {
             return rows;
         }
-        try {
-            List<String> lines = Files.readAllLines(Path.of(file));
-            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                String[] f = line.trim().split("\\s+");
-                int code = Integer.parseInt(f[3], 16);
-                String state = tcp ? (code < TCP_STATES.length ? TCP_STATES[code] : "?")
-                        : (code == 1 ? "ESTABLISHED" : "UNCONNECTED");
-                rows.add(new Row(protocol, address(f[1]), address(f[2]), state, Long.parseLong(f[9])));
+        byte[] text = BUFFER.get();
+        int length = 0;
+        try (var in = new java.io.FileInputStream(file)) {
+            while (true) {
+                if (length == text.length) {
+                    text = java.util.Arrays.copyOf(text, text.length * 2);
+                    BUFFER.set(text);
+                }
+                int n = in.read(text, length, text.length - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return rows;
+        }
+        int[] starts = new int[10];
+        int[] ends = new int[10];
+        int line = next(text, 0, length);                      // the first line is the header
+        while (line < length) {
+            int end = line;
+            while (end < length && text[end] != '\n') {
+                end++;
+            }
+            if (fields(text, line, end, starts, ends)) {
+                int localColon = colon(text, starts[1], ends[1]);
+                int remoteColon = colon(text, starts[2], ends[2]);
+                int localPort = (int) number(text, localColon + 1, ends[1], 16);
+                int remotePort = (int) number(text, remoteColon + 1, ends[2], 16);
+                long inode = number(text, starts[9], ends[9], 10);
+                if (localPort >= 0 && remotePort >= 0 && inode >= 0 && keep.row(localPort, remotePort, inode)) {
+                    int code = (int) number(text, starts[3], ends[3], 16);
+                    String state = tcp ? (code >= 0 && code < TCP_STATES.length ? TCP_STATES[code] : "?")
+                            : (code == 1 ? "ESTABLISHED" : "UNCONNECTED");
+                    try {
+                        rows.add(new Row(protocol, address(text, starts[1], localColon, localPort),
+                                address(text, starts[2], remoteColon, remotePort), state, inode));
+                    } catch (IllegalArgumentException malformed) {
+                        // not a line this reader knows: skip it, as the line without ten fields above
+                    }
+                }
+            }
+            line = end + 1;
         }
         return rows;
     }
 
+    /** Where the line after the one at {@code from} begins. */
+    private static int next(byte[] text, int from, int length) {
+        while (from < length && text[from] != '\n') {
+            from++;
+        }
+        return from + 1;
+    }
+
+    /** Finds the first ten space-separated fields of a line; false if it has fewer. */
+    private static boolean fields(byte[] text, int from, int to, int[] starts, int[] ends) {
+        int at = from;
+        for (int i = 0; i < starts.length; i++) {
+            while (at < to && text[at] == ' ') {
+                at++;
+            }
+            if (at == to) {
+                return false;
+            }
+            starts[i] = at;
+            while (at < to && text[at] != ' ') {
+                at++;
+            }
+            ends[i] = at;
+        }
+        return true;
+    }
+
+    private static int colon(byte[] text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text[i] == ':') {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /** The number written in {@code text[from, to)} in {@code radix}; -1 if it is empty or not one. */
+    private static long number(byte[] text, int from, int to, int radix) {
+        if (from >= to) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = Character.digit(text[i], radix);
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * radix + digit;
+        }
+        return value;
+    }
+
     /** Parses "0100007F:1F90": the address is in the kernel's byte order, 32 bits at a time. */
     static InetSocketAddress address(String field) {
-        String[] parts = field.split(":");
-        String hex = parts[0];
-        byte[] bytes = new byte[hex.length() / 2];
+        byte[] text = field.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int colon = colon(text, 0, text.length);
+        return address(text, 0, colon, (int) number(text, colon + 1, text.length, 16));
+    }
+
+    /** The address whose hexadecimal digits are {@code text[from, colon)}, with its port. */
+    private static InetSocketAddress address(byte[] text, int from, int colon, int port) {
+        byte[] bytes = new byte[(colon - from) / 2];
         for (int word = 0; word < bytes.length / 4; word++) {
             for (int i = 0; i < 4; i++) {
-                int at = (word * 4 + (3 - i)) * 2;
-                bytes[word * 4 + i] = (byte) Integer.parseInt(hex.substring(at, at + 2), 16);
+                int at = from + (word * 4 + (3 - i)) * 2;
+                bytes[word * 4 + i] = (byte) (Character.digit(text[at], 16) << 4 | Character.digit(text[at + 1], 16));
             }
         }
         try {
-            return new InetSocketAddress(InetAddress.getByAddress(bytes), Integer.parseInt(parts[1], 16));
+            return new InetSocketAddress(InetAddress.getByAddress(bytes), port);
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(field, e);
+            throw new IllegalArgumentException(new String(text, from, colon - from,
+                    java.nio.charset.StandardCharsets.US_ASCII), e);
         }
     }
 }

@@ -34,4 +34,25 @@ class InspectorTest {
             assertEquals(java.util.List.of("LISTEN"), Inspector.tcpStatesAt(port));
         }
     }
+
+    @Test
+    void both_ends_of_a_loopback_connection_are_found_by_their_ports() throws Exception {
+        assumeTrue(Inspector.available(), Inspector.unavailableReason());
+        try (var listener = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             var client = new java.net.Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             var accepted = listener.accept()) {
+            int server = listener.getLocalPort();
+            int kit = client.getLocalPort();
+            var serverSide = Inspector.tcpRowsBetween(server, kit);
+            assertEquals(1, serverSide.size(), serverSide.toString());
+            assertEquals("ESTABLISHED", serverSide.get(0).state());
+            assertEquals(kit, serverSide.get(0).remote().getPort());
+            assertEquals(java.util.List.of("ESTABLISHED"), Inspector.tcpRowsBetween(kit, server).stream()
+                    .map(Inspector.Row::state).toList());
+            assertEquals(3, Inspector.tcpRowsFor(server).size(), "the listener and both ends");
+            assertEquals(3, Inspector.ownTcp().stream().filter(r -> r.local().getPort() == server
+                    || r.remote().getPort() == server).count(), "all three are this process's");
+            assertEquals(java.util.List.of(), Inspector.tcpRowsBetween(server, server));
+        }
+    }
 }

@@ -39,7 +39,7 @@ final class MistakesCommand extends Command {
         }
         int caught = 0;
         int leaving = 0;
-        var missed = new java.util.ArrayList<String>();
+        var missed = new StringBuilder();
         for (Mistake m : mistakes) {
             Catalog.Verdict v = catalog.judge(m, update);
             out.printf("%s lab%s/%-34s %s%n", v.caught() ? "  ✔" : "  ✘", m.lab(), m.name(), m.description());
@@ -51,18 +51,20 @@ final class MistakesCommand extends Command {
                     out.println("      left running, out of the check's reach: " + v.leftBehind());
                 }
             } else {
-                out.println(("problem: " + v.problem()).indent(6).stripTrailing());
-                missed.add("lab" + m.lab() + "/" + m.name());
+                String problem = ("problem: " + v.problem()).indent(6).stripTrailing();
+                out.println(problem);
+                missed.append("  ✘ lab").append(m.lab()).append('/').append(m.name()).append('\n')
+                        .append(problem).append('\n');
             }
         }
         out.println();
-        // Repeated at the end, where a CI log cut to its last lines still shows them.
-        if (!missed.isEmpty()) {
-            out.println("Not caught: " + String.join(", ", missed));
-        }
         if (leaving > 0) {
             out.println(leaving + " of them left a thread or socket that only the mistaken code could close; the "
                     + "grading JVM ends them when it exits.");
+        }
+        // Repeated, problems and all, just above the summary, where a CI log cut to its last lines still shows them.
+        if (!missed.isEmpty()) {
+            out.print("Not caught:\n" + missed);
         }
         out.printf("%d/%d mistakes caught%s%n", caught, mistakes.size(),
                 update ? " (golden transcripts rewritten: review them with git diff)" : "");

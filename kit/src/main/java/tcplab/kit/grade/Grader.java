@@ -78,6 +78,9 @@ public final class Grader {
 
             @Override
             public void executionStarted(TestIdentifier id) {
+                if (id.isTest()) {
+                    Heap.makeRoomForACheck();
+                }
                 started = System.nanoTime();
             }
 
