@@ -98,6 +98,22 @@ public final class RunningProgram implements AutoCloseable {
         return exit.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits up to {@code limit} for run() to end; true if it has. For a failure in which the program's server closed
+     * or reset the connection: the program is then most likely on its way out, and the message should say how it
+     * ended, not catch it a moment before (which would also make the message change from one run to the next).
+     */
+    public boolean awaitEnd(Duration limit) {
+        try {
+            exit.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // still running, or ended by an exception: state() says which
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return exit.isDone();
+    }
+
     /** Its state and both streams, as a learner reads them in a failure message. */
     public String state() {
         String state;

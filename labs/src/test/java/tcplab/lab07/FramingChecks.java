@@ -1250,6 +1250,9 @@ class FramingChecks {
                 && Arrays.equals(body.bytes(), want.getBytes(StandardCharsets.UTF_8))) {
             return;
         }
+        if (body.ending() == Ending.CLOSED || body.ending() == Ending.RESET) {
+            program.awaitEnd(WAIT);   // a server that hung up is likely ending: say how it ended
+        }
         throw CheckFailed.when("sent the request " + Transcript.quote(request) + " to the server your program runs")
                 .expected("the reply " + Transcript.quote(want))
                 .got(describe(body, WAIT) + "\nthe program: " + program.state())

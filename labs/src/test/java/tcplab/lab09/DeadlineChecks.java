@@ -1290,6 +1290,9 @@ class DeadlineChecks {
         if (r.ending() == Ending.COMPLETE && Arrays.equals(r.bytes(), Frame.of(reply))) {
             return;
         }
+        if (r.ending() == Ending.CLOSED || r.ending() == Ending.RESET) {
+            program.awaitEnd(WAIT);   // a server that hung up is likely ending: say how it ended
+        }
         throw CheckFailed.when("sent one frame " + Transcript.quote(text) + " to the server your program runs"
                         + (event == null ? "" : ", after " + event))
                 .expected("the 128-byte reply frame " + Transcript.quote(reply))
